@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Exec events: execve/execveat, successful or not, in the tracepoint attach
+ * mode. Entry opens a per-task state and takes the promise, sched_process_exec
+ * captures the new image (argv, binary, loader), and exit closes the event
+ * with the task's identity, cwd and executable, then submits the header.
+ */
+#ifndef BPFAUDIT_EXEC_H
+#define BPFAUDIT_EXEC_H
+
+#include "emit.h"
+#include "task.h"
+#include "path.h"
+
+#define AUDIT_ARCH_X86_64 0xc000003eu
+#define AT_BASE 7
+#define AUXV_WORDS 56
+
+const volatile __u64 argv_max = 1 << 20;
+
+struct exec_state {
+	struct ba_header hdr;
+	__u64 filename;		/* user pointer given to the syscall */
+	struct emit_tally tally;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct exec_state);
+} exec_states SEC(".maps");
+
+/* A zeroed state is built here: it is too large for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_state);
+} exec_state_scratch SEC(".maps");
+
+static __always_inline __u32 current_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline int exec_enter(__u32 nr, const __u64 *args,
+				      __u64 filename)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u32 zero = 0, tid = current_tid();
+	struct exec_state *s;
+
+	s = bpf_map_lookup_elem(&exec_state_scratch, &zero);
+	if (!s)
+		return 0;
+	__builtin_memset(s, 0, sizeof(*s));
+	s->hdr.type = BA_REC_HEADER;
+	s->hdr.kind = BA_KIND_EXEC;
+	s->hdr.version = BA_WIRE_VERSION;
+	s->hdr.promise = promise_take();
+	s->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	s->hdr.syscall = nr;
+	s->hdr.arch = AUDIT_ARCH_X86_64;
+	s->hdr.args[0] = args[0];
+	s->hdr.args[1] = args[1];
+	s->hdr.args[2] = args[2];
+	/* a3 is not a tracepoint field for execve; audit logs the register. */
+	s->hdr.args[3] = nr == 59 ? BPF_CORE_READ(regs, r10) : args[3];
+	s->filename = filename;
+	if (bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY))
+		loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 args[4] = { ctx->args[0], ctx->args[1], ctx->args[2], 0 };
+
+	return exec_enter(59, args, args[0]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 args[4] = { ctx->args[0], ctx->args[1], ctx->args[2],
+			  ctx->args[3] };
+
+	return exec_enter(322, args, args[1]);
+}
+
+static __always_inline __u64 auxv_get(struct mm_struct *mm, __u64 type)
+{
+	__u64 *auxv = (void *)mm + bpf_core_field_offset(struct mm_struct,
+							  saved_auxv);
+	int i;
+
+	for (i = 0; i < AUXV_WORDS; i += 2) {
+		__u64 pair[2];
+
+		if (bpf_probe_read_kernel(pair, sizeof(pair), &auxv[i]))
+			return 0;
+		if (pair[0] == type)
+			return pair[1];
+		if (pair[0] == 0)
+			return 0;
+	}
+	return 0;
+}
+
+static long vma_file_fill(struct task_struct *task, struct vm_area_struct *vma,
+			  struct ba_file *f)
+{
+	file_fill(f, BPF_CORE_READ(vma, vm_file));
+	return 0;
+}
+
+/* The new image is in place: capture argv, the binary and its loader. */
+static __always_inline void exec_capture_image(struct exec_state *s,
+					       struct task_struct *p,
+					       struct linux_binprm *bprm)
+{
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	const char *interp = BPF_CORE_READ(bprm, interp);
+	struct ba_file loader = {};
+	struct user_span span = {};
+	__u64 base, start, end;
+
+	s->hdr.flags |= BA_HDR_EXEC_SEEN;
+	s->hdr.argc = BPF_CORE_READ(bprm, argc);
+	file_fill(&s->hdr.bin, BPF_CORE_READ(bprm, file));
+	emit_string(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_FILENAME, filename,
+		    false, &s->tally);
+	if (interp && interp != filename) {
+		s->hdr.flags |= BA_HDR_SCRIPT;
+		emit_string(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_INTERP,
+			    interp, false, &s->tally);
+	}
+	base = auxv_get(mm, AT_BASE);
+	if (base) {
+		bpf_find_vma(p, base, vma_file_fill, &loader, 0);
+		s->hdr.elf_interp = loader;
+	}
+
+	start = BPF_CORE_READ(mm, arg_start);
+	end = BPF_CORE_READ(mm, arg_end);
+	span.promise = s->hdr.promise;
+	span.kind = BA_KIND_EXEC;
+	span.field = BA_FIELD_ARGV;
+	span.start = start;
+	span.len = end > start ? end - start : 0;
+	if (span.len > argv_max) {
+		span.len = argv_max;
+		span.last_flags = BA_CHUNK_TRUNC;
+		s->hdr.flags |= BA_HDR_ARGV_TRUNC;
+	}
+	emit_user_span(&span);
+	s->tally.sent += span.tally.sent;
+	s->tally.lost += span.tally.lost;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_sched_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 old_tid = old_pid, tid = BPF_CORE_READ(p, pid);
+	struct exec_state *s;
+
+	s = bpf_map_lookup_elem(&exec_states, &old_tid);
+	if (!s)
+		return 0;
+	if (old_tid != tid) {
+		/* A non-leader thread exec'd and took over the leader's pid. */
+		if (bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY)) {
+			loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
+			return 0;
+		}
+		bpf_map_delete_elem(&exec_states, &old_tid);
+		s = bpf_map_lookup_elem(&exec_states, &tid);
+		if (!s)
+			return 0;
+	}
+	exec_capture_image(s, p, bprm);
+	return 0;
+}
+
+/* The caller's own cmdline, for the PROCTITLE of a failed exec. */
+static __always_inline void exec_capture_caller(struct exec_state *s,
+						struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct user_span span = {};
+	__u64 start = BPF_CORE_READ(mm, arg_start);
+	__u64 end = BPF_CORE_READ(mm, arg_end);
+
+	emit_string(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_FILENAME,
+		    (const void *)s->filename, true, &s->tally);
+	span.promise = s->hdr.promise;
+	span.kind = BA_KIND_EXEC;
+	span.field = BA_FIELD_PROCTITLE;
+	span.start = start;
+	span.len = end > start ? end - start : 0;
+	if (span.len > BA_PROCTITLE_MAX)
+		span.len = BA_PROCTITLE_MAX;
+	emit_user_span(&span);
+	s->tally.sent += span.tally.sent;
+	s->tally.lost += span.tally.lost;
+}
+
+static __always_inline int exec_exit(long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tid = current_tid();
+	struct exec_state *s;
+	struct ba_header *h;
+	struct fs_struct *fs;
+	struct file *exe;
+
+	s = bpf_map_lookup_elem(&exec_states, &tid);
+	if (!s)
+		return 0;
+	s->hdr.ret = ret;
+	task_fill(&s->hdr.task, task);
+	fs = BPF_CORE_READ(task, fs);
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	file_fill(&s->hdr.exe, exe);
+	emit_path(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_CWD,
+		  __builtin_preserve_access_index(&fs->pwd),
+		  __builtin_preserve_access_index(&fs->root), &s->tally,
+		  &s->hdr.flags);
+	if (exe)
+		emit_path(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_EXE,
+			  __builtin_preserve_access_index(&exe->f_path),
+			  __builtin_preserve_access_index(&fs->root),
+			  &s->tally, &s->hdr.flags);
+	if (!(s->hdr.flags & BA_HDR_EXEC_SEEN))
+		exec_capture_caller(s, task);
+
+	s->hdr.nchunks = s->tally.sent;
+	s->hdr.lost_chunks = s->tally.lost;
+	h = bpf_ringbuf_reserve(&events, sizeof(*h), 0);
+	if (h) {
+		__builtin_memcpy(h, &s->hdr, sizeof(*h));
+		bpf_ringbuf_submit(h, 0);
+	} else {
+		loss_count(BA_KIND_EXEC, BA_LOSS_RINGBUF);
+	}
+	bpf_map_delete_elem(&exec_states, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+#endif /* BPFAUDIT_EXEC_H */

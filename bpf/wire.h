@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The wire format between bpfaudit's BPF programs and bpfauditd: every event
+ * is zero or more fixed-size data chunks followed by one fixed-size header,
+ * all tied together by the event's promise id. Included by both sides.
+ */
+#ifndef BPFAUDIT_WIRE_H
+#define BPFAUDIT_WIRE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define BA_WIRE_VERSION 1
+
+/* Bytes of payload in one chunk; every chunk is reserved with this size. */
+#define BA_CHUNK_DATA 4096
+/* Longest string field (path, name) the BPF side reads in one piece. */
+#define BA_NAME_MAX 4096
+/* Kernel audit's proctitle limit (MAX_PROCTITLE_AUDIT_LEN). */
+#define BA_PROCTITLE_MAX 128
+#define BA_COMM_LEN 16
+#define BA_TTY_LEN 64
+
+/* First word of every ring-buffer record. */
+enum ba_record_type {
+	BA_REC_CHUNK = 0x43484b31,	/* "CHK1" */
+	BA_REC_HEADER = 0x48445231,	/* "HDR1" */
+};
+
+/* Event kinds: one per event source. Loss is counted per kind. */
+enum ba_kind {
+	BA_KIND_EXEC = 1,
+	BA_KIND_MAX,
+};
+
+/* Data fields an event's chunks can carry. */
+enum ba_field {
+	BA_FIELD_ARGV = 1,	/* argv, NUL-separated, from the new image */
+	BA_FIELD_FILENAME,	/* name given to execve (PATH item 0) */
+	BA_FIELD_INTERP,	/* #! interpreter name */
+	BA_FIELD_ELF_INTERP,	/* PT_INTERP of the loaded ELF */
+	BA_FIELD_CWD,		/* path components, leaf first */
+	BA_FIELD_EXE,		/* path components, leaf first */
+	BA_FIELD_PROCTITLE,	/* the caller's cmdline (failed exec) */
+	BA_FIELD_MAX,
+};
+
+/* Chunk flags. */
+#define BA_CHUNK_LAST	(1u << 0)	/* final chunk of this field */
+#define BA_CHUNK_FAULT	(1u << 1)	/* reading the source failed */
+#define BA_CHUNK_TRUNC	(1u << 2)	/* the source was longer than captured */
+
+struct ba_chunk {
+	__u32 type;		/* BA_REC_CHUNK */
+	__u16 kind;		/* enum ba_kind */
+	__u8 field;		/* enum ba_field */
+	__u8 flags;		/* BA_CHUNK_* */
+	__u64 promise;
+	__u32 seq;		/* 0, 1, ... within the field */
+	__u32 len;		/* bytes used in data[] */
+	__u8 data[BA_CHUNK_DATA];
+};
+
+/* Identity and attributes of a file, as kernel audit's PATH record has them. */
+struct ba_file {
+	__u64 ino;
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__u32 rdev;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 valid;		/* 0 when nothing was captured */
+};
+
+struct ba_task {
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid, gid, euid, suid, fsuid, egid, sgid, fsgid;
+	__u32 auid;
+	__u32 ses;
+	__u64 cgroup_id;
+	__u32 mnt_ns;
+	__u32 pid_ns;
+	char comm[BA_COMM_LEN];
+	char tty[BA_TTY_LEN];	/* empty: no controlling tty */
+};
+
+/* Header flags. */
+#define BA_HDR_SCRIPT		(1u << 0)	/* a #! script was executed */
+#define BA_HDR_ARGV_TRUNC	(1u << 1)	/* argv longer than argv_max */
+#define BA_HDR_EXEC_SEEN	(1u << 2)	/* sched_process_exec fired */
+#define BA_HDR_PATH_TRUNC	(1u << 3)	/* a path was too deep */
+
+/*
+ * The header closes an event: it is submitted after every chunk, and says
+ * how many chunks were submitted and how many could not be.
+ */
+struct ba_header {
+	__u32 type;		/* BA_REC_HEADER */
+	__u16 kind;		/* enum ba_kind */
+	__u16 version;		/* BA_WIRE_VERSION */
+	__u64 promise;
+	__u64 boot_ns;		/* CLOCK_BOOTTIME at syscall entry */
+	__u32 nchunks;		/* chunks submitted before this header */
+	__u32 lost_chunks;	/* chunks that could not be reserved */
+	__u32 flags;		/* BA_HDR_* */
+	__u32 syscall;
+	__s64 ret;
+	__u64 args[4];
+	__u32 argc;
+	__u32 arch;		/* AUDIT_ARCH_* */
+	struct ba_task task;
+	struct ba_file exe;	/* the process's executable after the call */
+	struct ba_file bin;	/* bprm->file: the ELF that was loaded */
+	struct ba_file elf_interp;	/* its PT_INTERP (dynamic loader) */
+};
+
+/* Why the BPF side lost something; counted per CPU by kind and cause. */
+enum ba_loss_cause {
+	BA_LOSS_RINGBUF = 0,	/* ring buffer reservation failed */
+	BA_LOSS_STATE,		/* per-task state table full */
+	BA_LOSS_SCRATCH,	/* per-CPU scratch buffer busy */
+	BA_LOSS_CAUSE_MAX,
+};
+
+#define BA_LOSS_SLOTS (BA_KIND_MAX * BA_LOSS_CAUSE_MAX)
+
+static inline __u32 ba_loss_slot(__u32 kind, __u32 cause)
+{
+	return kind * BA_LOSS_CAUSE_MAX + cause;
+}
+
+#endif /* BPFAUDIT_WIRE_H */

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser for bpfauditd.conf: auditd.conf-style "key = value" lines, checked
+ * against one table of keys that gives each key's type, range and field.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* A configuration file bigger than this is surely not one. */
+#define CONFIG_MAX_FILE		(1024 * 1024)
+
+enum key_type {
+	KT_PATH,	/* absolute path, stored in a char array */
+	KT_NAME,	/* free-form word, stored in a char array */
+	KT_UINT,	/* decimal number within [min, max] */
+	KT_POW2,	/* KT_UINT that must also be a power of two */
+	KT_ENUM,	/* one of names[], case-insensitive, stored as its index */
+	KT_LOG_FORMAT,	/* accepted for auditd.conf familiarity: RAW only */
+};
+
+struct key_desc {
+	const char *name;
+	enum key_type type;
+	size_t off;		/* of the field in struct bpfaudit_config */
+	size_t size;		/* of that field */
+	unsigned long min;
+	unsigned long max;
+	const char *const *names; /* KT_ENUM only, NULL-terminated */
+};
+
+struct parse_ctx {
+	const char *name;	/* file name for messages */
+	unsigned int line;
+	char *err;
+	size_t errlen;
+};
+
+static const char *const flush_names[] = {
+	[FLUSH_NONE] = "none",
+	[FLUSH_INCREMENTAL] = "incremental",
+	[FLUSH_INCREMENTAL_ASYNC] = "incremental_async",
+	[FLUSH_DATA] = "data",
+	[FLUSH_SYNC] = "sync",
+	NULL,
+};
+
+static const char *const size_action_names[] = {
+	[SIZE_IGNORE] = "ignore",
+	[SIZE_SYSLOG] = "syslog",
+	[SIZE_SUSPEND] = "suspend",
+	[SIZE_ROTATE] = "rotate",
+	[SIZE_KEEP_LOGS] = "keep_logs",
+	NULL,
+};
+
+static const char *const attach_names[] = {
+	[ATTACH_AUTO] = "auto",
+	[ATTACH_LSM] = "lsm",
+	[ATTACH_FENTRY] = "fentry",
+	[ATTACH_TRACEPOINT] = "tracepoint",
+	NULL,
+};
+
+/* Enums are stored through store_number(), which writes unsigned ints. */
+_Static_assert(sizeof(enum flush_mode) == sizeof(unsigned int), "enum size");
+_Static_assert(sizeof(enum size_action) == sizeof(unsigned int), "enum size");
+_Static_assert(sizeof(enum attach_mode) == sizeof(unsigned int), "enum size");
+
+#define FIELD(f)	.off = offsetof(struct bpfaudit_config, f), \
+			.size = sizeof(((struct bpfaudit_config *)0)->f)
+#define K_TEXT(n, t, f)	{ .name = n, .type = t, FIELD(f) }
+#define K_NUM(n, t, f, lo, hi) \
+			{ .name = n, .type = t, FIELD(f), .min = lo, .max = hi }
+#define K_ENUM(n, f, tbl) { .name = n, .type = KT_ENUM, FIELD(f), .names = tbl }
+
+static const struct key_desc keys[] = {
+	K_TEXT("log_file", KT_PATH, log_file),
+	{ .name = "log_format", .type = KT_LOG_FORMAT },
+	K_TEXT("log_group", KT_NAME, log_group),
+	K_ENUM("flush", flush, flush_names),
+	K_NUM("freq", KT_UINT, freq, 0, INT_MAX),
+	K_NUM("max_log_file", KT_UINT, max_log_file, 0, 4095),
+	K_NUM("num_logs", KT_UINT, num_logs, 0, 999),
+	K_ENUM("max_log_file_action", max_log_file_action, size_action_names),
+	K_ENUM("attach_mode", attach_mode, attach_names),
+	K_NUM("argv_max", KT_UINT, argv_max, 4096, 16777216),
+	K_NUM("ringbuf_size", KT_POW2, ringbuf_size, 1, 1024),
+	K_NUM("promise_timeout", KT_UINT, promise_timeout, 10, 600000),
+	K_NUM("promise_max_mem", KT_UINT, promise_max_mem, 1, 4096),
+	K_NUM("loss_report_interval", KT_UINT, loss_report_interval, 1, 3600),
+	K_TEXT("state_dir", KT_PATH, state_dir),
+	K_TEXT("control_socket", KT_PATH, control_socket),
+	K_TEXT("control_group", KT_NAME, control_group),
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *enum_name(const char *const *names, size_t n, unsigned int v)
+{
+	if (v >= n - 1)		/* n counts the NULL terminator */
+		return "unknown";
+	return names[v];
+}
+
+const char *flush_mode_name(enum flush_mode m)
+{
+	return enum_name(flush_names, ARRAY_SIZE(flush_names), m);
+}
+
+const char *size_action_name(enum size_action a)
+{
+	return enum_name(size_action_names, ARRAY_SIZE(size_action_names), a);
+}
+
+const char *attach_mode_name(enum attach_mode m)
+{
+	return enum_name(attach_names, ARRAY_SIZE(attach_names), m);
+}
+
+static void set_string(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void config_defaults(struct bpfaudit_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	set_string(c->log_file, sizeof(c->log_file), "/var/log/bpfaudit/audit.log");
+	set_string(c->log_group, sizeof(c->log_group), "root");
+	c->flush = FLUSH_INCREMENTAL_ASYNC;
+	c->freq = 50;
+	c->max_log_file = 8;
+	c->num_logs = 5;
+	c->max_log_file_action = SIZE_ROTATE;
+	c->attach_mode = ATTACH_AUTO;
+	c->argv_max = 1048576;
+	c->ringbuf_size = 16;
+	c->promise_timeout = 2000;
+	c->promise_max_mem = 64;
+	c->loss_report_interval = 5;
+	set_string(c->state_dir, sizeof(c->state_dir), "/var/lib/bpfaudit");
+	set_string(c->control_socket, sizeof(c->control_socket),
+		   "/run/bpfaudit/bpfauditd.sock");
+	set_string(c->control_group, sizeof(c->control_group), "root");
+}
+
+/* Format "NAME:LINE: reason" into the caller's buffer; always returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+fail(const struct parse_ctx *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!p->err || !p->errlen)
+		return -1;
+	n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Set the error text to "WHAT: strerror(err)"; always returns -1. */
+static int fail_errno(char *err, size_t errlen, const char *what, int errnum)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s: %s", what, strerror(errnum));
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+static const struct key_desc *find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+/*
+ * Plain decimal only: no sign, no base prefix, no trailing text.
+ * Returns 0, -EINVAL for "not a number" or -ERANGE on overflow.
+ */
+static int parse_number(const char *s, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s)
+		return -EINVAL;
+	for (p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+	for (p = s; *p; p++) {
+		unsigned int d = *p - '0';
+
+		if (v > (ULONG_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static void store_number(void *field, size_t size, unsigned long v)
+{
+	if (size == sizeof(unsigned long)) {
+		memcpy(field, &v, size);
+	} else {
+		unsigned int u = v;
+
+		memcpy(field, &u, sizeof(u));
+	}
+}
+
+static int set_number(const struct parse_ctx *p, const struct key_desc *k,
+		      const char *val, void *field)
+{
+	unsigned long v;
+	int ret;
+
+	ret = parse_number(val, &v);
+	if (ret == -EINVAL)
+		return fail(p, "%s: '%s' is not a number", k->name, val);
+	if (ret || v < k->min || v > k->max)
+		return fail(p, "%s: %s is out of range %lu..%lu",
+			    k->name, val, k->min, k->max);
+	if (k->type == KT_POW2 && (v & (v - 1)))
+		return fail(p, "%s: %s is not a power of two", k->name, val);
+	store_number(field, k->size, v);
+	return 0;
+}
+
+static int set_enum(const struct parse_ctx *p, const struct key_desc *k,
+		    const char *val, void *field)
+{
+	char list[256];
+	size_t used = 0;
+	unsigned int i;
+
+	for (i = 0; k->names[i]; i++) {
+		if (!strcasecmp(k->names[i], val)) {
+			store_number(field, k->size, i);
+			return 0;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; k->names[i] && used < sizeof(list); i++)
+		used += snprintf(list + used, sizeof(list) - used, "%s%s",
+				 i ? ", " : "", k->names[i]);
+	return fail(p, "%s: '%s' is not one of %s", k->name, val, list);
+}
+
+static int set_text(const struct parse_ctx *p, const struct key_desc *k,
+		    const char *val, char *field)
+{
+	size_t n = strlen(val);
+
+	if (k->type == KT_PATH && val[0] != '/')
+		return fail(p, "%s: '%s' is not an absolute path", k->name, val);
+	if (n >= k->size)
+		return fail(p, "%s: value is longer than %zu bytes",
+			    k->name, k->size - 1);
+	memcpy(field, val, n + 1);
+	return 0;
+}
+
+static int set_value(const struct parse_ctx *p, const struct key_desc *k,
+		     const char *val, struct bpfaudit_config *c)
+{
+	char *field = (char *)c + k->off;
+
+	switch (k->type) {
+	case KT_PATH:
+	case KT_NAME:
+		return set_text(p, k, val, field);
+	case KT_UINT:
+	case KT_POW2:
+		return set_number(p, k, val, field);
+	case KT_ENUM:
+		return set_enum(p, k, val, field);
+	case KT_LOG_FORMAT:
+		if (strcasecmp(val, "raw"))
+			return fail(p, "%s: '%s' is not supported, only RAW is",
+				    k->name, val);
+		return 0;
+	}
+	return fail(p, "%s: internal error: bad key type", k->name);
+}
+
+/* Parse one NUL-terminated line (without its newline), modified in place. */
+static int parse_line(const struct parse_ctx *p, char *line,
+		      struct bpfaudit_config *c)
+{
+	const struct key_desc *k;
+	char *key, *val, *eq;
+
+	line = trim(line);
+	if (!*line || *line == '#')
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq)
+		return fail(p, "missing '=' in '%s'", line);
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	if (!*key)
+		return fail(p, "missing key before '='");
+	k = find_key(key);
+	if (!k)
+		return fail(p, "unknown key '%s'", key);
+	if (!*val)
+		return fail(p, "%s: missing value", key);
+	return set_value(p, k, val, c);
+}
+
+int config_parse_buffer(const char *name, const char *text, size_t len,
+			struct bpfaudit_config *c, char *err, size_t errlen)
+{
+	struct parse_ctx p = { .name = name, .err = err, .errlen = errlen };
+	struct bpfaudit_config tmp = *c;
+	char line[CONFIG_MAX_LINE + 1];
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *start = text + pos;
+		const char *nl = memchr(start, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - start) : len - pos;
+
+		p.line++;
+		pos += n + (nl ? 1 : 0);
+		if (n > CONFIG_MAX_LINE)
+			return fail(&p, "line is longer than %d bytes",
+				    CONFIG_MAX_LINE);
+		if (memchr(start, '\0', n))
+			return fail(&p, "line contains a NUL byte");
+		memcpy(line, start, n);
+		line[n] = '\0';
+		if (parse_line(&p, line, &tmp))
+			return -1;
+	}
+	*c = tmp;
+	return 0;
+}
+
+/* Read all of @path into a malloc'ed buffer. */
+static int read_file(const char *path, char **bufp, size_t *lenp,
+		     char *err, size_t errlen)
+{
+	size_t len = 0;
+	struct stat st;
+	char *buf = NULL;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno(err, errlen, path, errno);
+	if (fstat(fd, &st)) {
+		fail_errno(err, errlen, path, errno);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > CONFIG_MAX_FILE) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: larger than %d bytes",
+				 path, CONFIG_MAX_FILE);
+		goto out;
+	}
+	/* One spare byte, so that a file that grew is noticed. */
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
+		fail_errno(err, errlen, path, ENOMEM);
+		goto out;
+	}
+	while (len <= (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, st.st_size + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail_errno(err, errlen, path, errno);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (len > (size_t)st.st_size) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: changed while being read",
+				 path);
+		goto out;
+	}
+	*bufp = buf;
+	*lenp = len;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int config_parse_file(const char *path, struct bpfaudit_config *c,
+		      char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (read_file(path, &buf, &len, err, errlen))
+		return -1;
+	ret = config_parse_buffer(path, buf, len, c, err, errlen);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record formatter: a pure function from a reassembled event to the
+ * record set kernel audit writes for that syscall, byte for byte, plus
+ * bpfaudit's extra fields after the standard ones. No I/O here.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "encode.h"
+#include "format.h"
+
+#define MAJOR(dev) ((unsigned int)((dev) >> 20))
+#define MINOR(dev) ((unsigned int)((dev) & 0xfffff))
+/* The non-argument part of one EXECVE argument, as the kernel sizes it. */
+#define EXECVE_ABUF 96
+
+void format_record_start(struct strbuf *out, const char *type,
+			 const struct audit_stamp *st)
+{
+	strbuf_printf(out, "type=%s msg=audit(%llu.%03u:%llu): ", type,
+		      (unsigned long long)st->sec, st->msec,
+		      (unsigned long long)st->serial);
+}
+
+static void record_end(struct strbuf *out)
+{
+	strbuf_addc(out, '\n');
+}
+
+void format_join_path(struct strbuf *out, const char *comps, size_t len)
+{
+	size_t end = len, start;
+
+	if (len && comps[len - 1] == '\0')
+		end--;
+	if (!end) {
+		strbuf_addc(out, '/');
+		return;
+	}
+	/* Components are leaf first: emit them last to first. */
+	while (end > 0) {
+		start = end;
+		while (start > 0 && comps[start - 1] != '\0')
+			start--;
+		strbuf_addc(out, '/');
+		strbuf_add(out, comps + start, end - start);
+		end = start ? start - 1 : 0;
+	}
+}
+
+static const struct ba_field_data *field(const struct ba_event *ev,
+					 enum ba_field f)
+{
+	const struct ba_field_data *d = &ev->field[f];
+
+	return d->present ? d : NULL;
+}
+
+/* Appends the prefix and the path in the kernel's encoding, or "(null)". */
+static void add_path_field(struct strbuf *out, const char *prefix,
+			   const struct ba_field_data *comps)
+{
+	struct strbuf path;
+
+	strbuf_adds(out, prefix);
+	if (!comps) {
+		strbuf_adds(out, "(null)");
+		return;
+	}
+	strbuf_init(&path);
+	format_join_path(&path, comps->data, comps->len);
+	if (path.failed)
+		out->failed = true;
+	else
+		audit_add_untrusted(out, path.buf, path.len);
+	strbuf_free(&path);
+}
+
+static bool syscall_failed(long long ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+struct path_item {
+	const struct ba_field_data *name;
+	const struct ba_file *file;
+};
+
+static int exec_path_items(const struct ba_event *ev, struct path_item *it)
+{
+	const struct ba_header *h = &ev->hdr;
+	const struct ba_file *named = ev->script.valid ? &ev->script : NULL;
+	int n = 0;
+
+	if (!(h->flags & BA_HDR_EXEC_SEEN)) {
+		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+					      named };
+		return n;
+	}
+	if (h->flags & BA_HDR_SCRIPT) {
+		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+					      named };
+		it[n++] = (struct path_item){ field(ev, BA_FIELD_INTERP),
+					      &h->bin };
+	} else {
+		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+					      &h->bin };
+	}
+	if (h->elf_interp.valid)
+		it[n++] = (struct path_item){ field(ev, BA_FIELD_ELF_INTERP),
+					      &h->elf_interp };
+	return n;
+}
+
+static void format_syscall(const struct ba_event *ev, int items,
+			   const struct audit_stamp *st, struct strbuf *out)
+{
+	const struct ba_header *h = &ev->hdr;
+	const struct ba_task *t = &h->task;
+	size_t comm_len = strnlen(t->comm, sizeof(t->comm));
+
+	format_record_start(out, "SYSCALL", st);
+	strbuf_printf(out, "arch=%x syscall=%u success=%s exit=%lld",
+		      h->arch, h->syscall,
+		      syscall_failed(h->ret) ? "no" : "yes",
+		      (long long)h->ret);
+	strbuf_printf(out, " a0=%llx a1=%llx a2=%llx a3=%llx items=%d",
+		      (unsigned long long)h->args[0],
+		      (unsigned long long)h->args[1],
+		      (unsigned long long)h->args[2],
+		      (unsigned long long)h->args[3], items);
+	strbuf_printf(out,
+		      " ppid=%u pid=%u auid=%u uid=%u gid=%u euid=%u suid=%u"
+		      " fsuid=%u egid=%u sgid=%u fsgid=%u tty=%s ses=%u comm=",
+		      t->ppid, t->pid, t->auid, t->uid, t->gid, t->euid,
+		      t->suid, t->fsuid, t->egid, t->sgid, t->fsgid,
+		      t->tty[0] ? t->tty : "(none)", t->ses);
+	audit_add_untrusted(out, t->comm, comm_len);
+	add_path_field(out, " exe=", field(ev, BA_FIELD_EXE));
+	strbuf_adds(out, " key=(null)");
+	/* bpfaudit's own fields: always after the kernel's. */
+	strbuf_printf(out, " cgroup_id=%llu mntns=%u pidns=%u",
+		      (unsigned long long)t->cgroup_id, t->mnt_ns, t->pid_ns);
+	if (h->exe.valid)
+		strbuf_printf(out, " exe_inode=%llu exe_dev=%02x:%02x",
+			      (unsigned long long)h->exe.ino,
+			      MAJOR(h->exe.dev), MINOR(h->exe.dev));
+	strbuf_printf(out, " argv_truncated=%s",
+		      h->flags & BA_HDR_ARGV_TRUNC ? "yes" : "no");
+	if (ev->partial != PARTIAL_NONE)
+		strbuf_printf(out, " partial=%s missing_chunks=%u",
+			      partial_reason_name(ev->partial),
+			      ev->chunks_missing);
+	record_end(out);
+}
+
+static void format_path(int item, const struct path_item *it,
+			const struct audit_stamp *st, struct strbuf *out)
+{
+	const struct ba_file *f = it->file;
+
+	format_record_start(out, "PATH", st);
+	strbuf_printf(out, "item=%d name=", item);
+	if (it->name)
+		audit_add_untrusted(out, it->name->data, it->name->len);
+	else
+		strbuf_adds(out, "(null)");
+	if (f && f->valid)
+		strbuf_printf(out,
+			      " inode=%llu dev=%02x:%02x mode=%#ho ouid=%u"
+			      " ogid=%u rdev=%02x:%02x nametype=NORMAL",
+			      (unsigned long long)f->ino, MAJOR(f->dev),
+			      MINOR(f->dev), (unsigned short)f->mode, f->uid,
+			      f->gid, MAJOR(f->rdev), MINOR(f->rdev));
+	else
+		strbuf_adds(out, " nametype=UNKNOWN");
+	strbuf_adds(out,
+		    " cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0");
+	record_end(out);
+}
+
+static bool is_print(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e;
+}
+
+/* audit_proctitle_rtrim: drop trailing unprintable bytes. */
+static size_t proctitle_trim(const char *s, size_t len)
+{
+	size_t end;
+
+	if (!len)
+		return 0;
+	end = len - 1;
+	while (end > 0 && !is_print(s[end]))
+		end--;
+	len = end + 1;
+	if (!is_print(s[len - 1]))
+		len--;
+	return len;
+}
+
+static void format_proctitle(const struct ba_field_data *src,
+			     const struct audit_stamp *st, struct strbuf *out)
+{
+	size_t len = 0;
+
+	format_record_start(out, "PROCTITLE", st);
+	strbuf_adds(out, "proctitle=");
+	if (src) {
+		len = src->len < 128 ? src->len : 128;
+		len = proctitle_trim(src->data, len);
+	}
+	if (len)
+		audit_add_untrusted(out, src->data, len);
+	else
+		strbuf_adds(out, "(null)");
+	record_end(out);
+}
+
+static int format_exec(const struct ba_event *ev, const struct audit_stamp *st,
+		       struct strbuf *out)
+{
+	const struct ba_header *h = &ev->hdr;
+	const struct ba_field_data *argv = field(ev, BA_FIELD_ARGV);
+	bool image = (h->flags & BA_HDR_EXEC_SEEN) && !syscall_failed(h->ret);
+	struct path_item items[4];
+	int nitems = exec_path_items(ev, items);
+	int records = 0, i;
+
+	format_syscall(ev, nitems, st, out);
+	records++;
+	if (image && argv)
+		records += format_execve(out, st, argv->data, argv->len,
+					 h->argc);
+	format_record_start(out, "CWD", st);
+	add_path_field(out, "cwd=", field(ev, BA_FIELD_CWD));
+	record_end(out);
+	records++;
+	for (i = 0; i < nitems; i++, records++)
+		format_path(i, &items[i], st, out);
+	format_proctitle(image ? argv : field(ev, BA_FIELD_PROCTITLE), st,
+			 out);
+	return records + 1;
+}
+
+int format_event(const struct ba_event *ev, const struct audit_stamp *st,
+		 struct strbuf *out)
+{
+	if (!ev->have_header)
+		return 0;
+	switch (ev->hdr.kind) {
+	case BA_KIND_EXEC:
+		return format_exec(ev, st, out);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The EXECVE records, split exactly as audit_log_execve_info() splits them:
+ * arguments are read in pieces of at most MAX_EXECVE_AUDIT_LEN bytes, a
+ * record is closed when fewer than EXECVE_ABUF + 8 bytes are left in it,
+ * and an argument that does not fit becomes aN_len= plus aN[i]= pieces.
+ * Our "user memory" is the captured argv; reading past it ends the list.
+ */
+struct argv_reader {
+	const char *mem;
+	size_t len;
+	size_t pos;
+};
+
+/* strnlen_user(): length including the NUL, bounded by what we have. */
+static long argv_strnlen(const struct argv_reader *r, long max)
+{
+	size_t i;
+
+	for (i = r->pos; i < r->len && (long)(i - r->pos) < max; i++)
+		if (r->mem[i] == '\0')
+			return i - r->pos + 1;
+	return i - r->pos + 1;
+}
+
+/* strncpy_from_user(): bytes copied before a NUL, or count; -1 past the end. */
+static long argv_strncpy(const struct argv_reader *r, char *dst, long count)
+{
+	long n = 0;
+
+	if (r->pos >= r->len)
+		return -1;
+	while (n < count && r->pos + n < r->len && r->mem[r->pos + n]) {
+		dst[n] = r->mem[r->pos + n];
+		n++;
+	}
+	return n;
+}
+
+struct execve_state {
+	struct strbuf *out;
+	const struct audit_stamp *st;
+	long len_rem;
+	int records;
+};
+
+static void execve_new_record(struct execve_state *x)
+{
+	record_end(x->out);
+	format_record_start(x->out, "EXECVE", x->st);
+	x->len_rem = MAX_EXECVE_AUDIT_LEN;
+	x->records++;
+}
+
+int format_execve(struct strbuf *out, const struct audit_stamp *st,
+		  const char *argv, size_t len, unsigned int argc)
+{
+	char buf_head[MAX_EXECVE_AUDIT_LEN + 1];
+	struct argv_reader r = { argv, len, 0 };
+	struct execve_state x = { out, st, MAX_EXECVE_AUDIT_LEN, 1 };
+	long len_full = 0, len_buf = 0, len_abuf = 0, len_tmp;
+	bool require_data = true, encode = false;
+	unsigned int iter = 0, arg = 0;
+	char *buf = buf_head;
+	char abuf[EXECVE_ABUF];
+
+	format_record_start(out, "EXECVE", st);
+	strbuf_printf(out, "argc=%u", argc);
+	if (!argc)
+		goto out;
+	do {
+		if (len_full == 0)
+			len_full = argv_strnlen(&r, MAX_ARG_STRLEN) - 1;
+		if (require_data) {
+			if (buf != buf_head) {
+				memmove(buf_head, buf, len_buf);
+				buf = buf_head;
+			}
+			len_tmp = argv_strncpy(&r, &buf_head[len_buf],
+					       MAX_EXECVE_AUDIT_LEN - len_buf);
+			if (len_tmp < 0)
+				goto out;
+			if (len_tmp == MAX_EXECVE_AUDIT_LEN - len_buf) {
+				require_data = true;
+				encode = true;
+				len_full = len_full * 2;
+				r.pos += len_tmp;
+			} else {
+				require_data = false;
+				if (!encode)
+					encode = audit_needs_hex(buf, len_tmp);
+				if (len_full < MAX_EXECVE_AUDIT_LEN)
+					len_full = encode ? len_tmp * 2 :
+							    len_tmp;
+				r.pos += len_tmp + 1;
+			}
+			len_buf += len_tmp;
+			buf_head[len_buf] = '\0';
+			len_abuf = encode ? len_buf * 2 : len_buf + 2;
+		}
+
+		if ((long)sizeof(abuf) + 8 > x.len_rem)
+			execve_new_record(&x);
+		len_tmp = 0;
+		if (require_data || iter > 0 ||
+		    len_abuf + (long)sizeof(abuf) > x.len_rem) {
+			if (iter == 0)
+				len_tmp += snprintf(&abuf[len_tmp],
+						    sizeof(abuf) - len_tmp,
+						    " a%u_len=%lu", arg,
+						    (unsigned long)len_full);
+			len_tmp += snprintf(&abuf[len_tmp],
+					    sizeof(abuf) - len_tmp,
+					    " a%u[%u]=", arg, iter++);
+		} else {
+			len_tmp += snprintf(&abuf[len_tmp],
+					    sizeof(abuf) - len_tmp, " a%u=",
+					    arg);
+		}
+		strbuf_adds(out, abuf);
+		x.len_rem -= len_tmp;
+		len_tmp = len_buf;
+		if (encode) {
+			if (len_abuf > x.len_rem)
+				len_tmp = x.len_rem / 2;
+			audit_add_hex(out, buf, len_tmp);
+			x.len_rem -= len_tmp * 2;
+			len_abuf -= len_tmp * 2;
+		} else {
+			if (len_abuf > x.len_rem)
+				len_tmp = x.len_rem - 2;
+			audit_add_quoted(out, buf, len_tmp);
+			x.len_rem -= len_tmp + 2;
+			len_abuf -= len_tmp;
+		}
+		len_buf -= len_tmp;
+		buf += len_tmp;
+
+		if (len_buf == 0 && !require_data) {
+			arg++;
+			iter = 0;
+			len_full = 0;
+			require_data = true;
+			encode = false;
+		}
+	} while (arg < argc);
+out:
+	record_end(out);
+	return x.records;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The record formatter: a pure function from a reassembled event to the
+ * record set kernel audit writes for that syscall, byte for byte, plus
+ * bpfaudit's extra fields after the standard ones.
+ */
+#ifndef BPFAUDIT_FORMAT_H
+#define BPFAUDIT_FORMAT_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "strbuf.h"
+
+/* Kernel audit's limits (kernel/auditsc.c, include/uapi/linux/binfmts.h). */
+#define MAX_EXECVE_AUDIT_LEN 7500
+#define MAX_ARG_STRLEN (32 * 4096)
+
+struct audit_stamp {
+	uint64_t sec;
+	unsigned int msec;
+	uint64_t serial;
+};
+
+/* Appends every record of the event; returns how many it wrote. */
+int format_event(const struct ba_event *ev, const struct audit_stamp *st,
+		 struct strbuf *out);
+
+/* The EXECVE records for argc NUL-separated arguments in argv[0..len). */
+int format_execve(struct strbuf *out, const struct audit_stamp *st,
+		  const char *argv, size_t len, unsigned int argc);
+
+/* Starts a record line: "type=NAME msg=audit(SEC.MSEC:SERIAL): ". */
+void format_record_start(struct strbuf *out, const char *type,
+			 const struct audit_stamp *st);
+
+/* Joins leaf-first, NUL-separated path components into "/a/b/c". */
+void format_join_path(struct strbuf *out, const char *comps, size_t len);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loading bpfaudit's BPF object through its skeleton: sizing the ring and
+ * the tunables, choosing an attach mode per event source, attaching, and
+ * reading the kernel-side loss counters.
+ */
+#ifndef BPFAUDIT_LOADER_H
+#define BPFAUDIT_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+#include "../bpf/wire.h"
+#include "config.h"
+
+struct bpfaudit_bpf;
+
+#define LOADER_MAX_LINKS 64
+
+struct loader {
+	struct bpfaudit_bpf *skel;
+	struct bpf_link *links[LOADER_MAX_LINKS];
+	int nlinks;
+	struct ring_buffer *ring;
+	enum attach_mode mode[BA_KIND_MAX];	/* chosen per source */
+	int ncpus;
+};
+
+int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
+		ring_buffer_sample_fn on_record, void *ctx, char *err,
+		size_t errlen);
+/* Sums the per-CPU loss counters into out[BA_LOSS_SLOTS]. */
+int loader_read_loss(struct loader *l, uint64_t *out);
+const char *loader_kind_name(int kind);
+const char *loader_loss_cause_name(int cause);
+void loader_close(struct loader *l);
+
+#endif
