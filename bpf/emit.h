@@ -51,7 +51,7 @@ static __always_inline struct ba_chunk *chunk_reserve(__u32 kind,
 	struct ba_chunk *ch = bpf_ringbuf_reserve(&events, sizeof(*ch), 0);
 
 	if (!ch) {
-		loss_count(kind, BA_LOSS_RINGBUF);
+		loss_count(kind, BA_LOSS_CHUNK);
 		t->lost++;
 	}
 	return ch;

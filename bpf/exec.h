@@ -246,7 +246,7 @@ static __always_inline int exec_exit(long ret)
 		__builtin_memcpy(h, &s->hdr, sizeof(*h));
 		bpf_ringbuf_submit(h, 0);
 	} else {
-		loss_count(BA_KIND_EXEC, BA_LOSS_RINGBUF);
+		loss_count(BA_KIND_EXEC, BA_LOSS_EVENT);
 	}
 	bpf_map_delete_elem(&exec_states, &tid);
 	return 0;

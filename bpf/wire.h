@@ -119,8 +119,9 @@ struct ba_header {
 
 /* Why the BPF side lost something; counted per CPU by kind and cause. */
 enum ba_loss_cause {
-	BA_LOSS_RINGBUF = 0,	/* ring buffer reservation failed */
-	BA_LOSS_STATE,		/* per-task state table full */
+	BA_LOSS_CHUNK = 0,	/* ring full for a chunk: event written partial */
+	BA_LOSS_EVENT,		/* ring full for the header: event lost */
+	BA_LOSS_STATE,		/* per-task state table full: event lost */
 	BA_LOSS_SCRATCH,	/* per-CPU scratch buffer busy */
 	BA_LOSS_CAUSE_MAX,
 };

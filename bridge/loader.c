@@ -56,8 +56,10 @@ const char *loader_kind_name(int kind)
 const char *loader_loss_cause_name(int cause)
 {
 	switch (cause) {
-	case BA_LOSS_RINGBUF:
-		return "ringbuf_full";
+	case BA_LOSS_CHUNK:
+		return "chunk_dropped";
+	case BA_LOSS_EVENT:
+		return "event_dropped";
 	case BA_LOSS_STATE:
 		return "state_full";
 	case BA_LOSS_SCRATCH:

@@ -106,7 +106,11 @@ start_auditd() {
 	local dir=$1 pid
 	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
 	if [ -n "$pid" ] && [ "$pid" != 0 ] && kill -0 "$pid" 2>/dev/null; then
-		skip_or_fail "an auditd (pid $pid) already runs; stop it first"
+		# The kernel talks to one auditd: the system's steps aside.
+		echo "# stopping the running auditd (pid $pid); restarted afterwards"
+		kill -TERM "$pid"
+		wait_for 30 sh -c "! kill -0 $pid" || skip_or_fail "auditd $pid did not stop"
+		SYSTEM_AUDITD_STOPPED=1
 	fi
 	mkdir -p "$dir/log" "$dir/plugins.d"
 	cat >"$dir/auditd.conf" <<CONF
@@ -142,5 +146,9 @@ stop_auditd() {
 	wait "$APID" 2>/dev/null
 	APID=
 	auditctl -e 0 >/dev/null 2>&1
+	if [ -n "${SYSTEM_AUDITD_STOPPED:-}" ]; then
+		service auditd start >/dev/null 2>&1 || auditd >/dev/null 2>&1
+		SYSTEM_AUDITD_STOPPED=
+	fi
 	return 0
 }

@@ -1,0 +1,21 @@
+#!/bin/bash
+# Sets everything up on a fresh Debian 12 machine and runs every test tier:
+# unit (cmocka), host (root, this kernel, real auditd/ausearch/aureport)
+# and vm (qemu with Debian kernels, lsm and fentry modes).
+. "$(dirname "$0")/deps.sh"
+# shellcheck disable=SC2086
+install_packages $BUILD_PKGS $RUN_PKGS $TEST_PKGS
+build_tree
+mount_kernel_fs
+
+rc=0
+make check || rc=1
+make check-vm || rc=1
+
+# One closing line over every tier: cmocka's and the host scripts' counts.
+cat tests/unit/*.log tests/host/*.log tests/vm-matrix.log 2>/dev/null | awk '
+	/^\[  PASSED  \] [0-9]+ test/ { p += $4 }
+	/^\[  FAILED  \] [0-9]+ test/ { f += $4 }
+	/^# [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
+	END { printf "%d passed, %d failed\n", p, f }'
+exit $rc
