@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Exec events: execve/execveat, successful or not, in the tracepoint attach
- * mode. Entry opens a per-task state and takes the promise, sched_process_exec
- * captures the new image (argv, binary, loader), and exit closes the event
- * with the task's identity, cwd and executable, then submits the header.
+ * Exec events: execve/execveat, successful or not. The capture is four
+ * stages shared by every attach mode: entry opens a per-task state and takes
+ * the promise, the binary check records the named file (lsm and fentry
+ * modes only), sched_process_exec captures the new image (argv, binary,
+ * loader), and exit closes the event with the task's identity, cwd and
+ * executable, then submits the header. Each mode only adds thin entry
+ * points onto its own kernel surface.
  */
 #ifndef BPFAUDIT_EXEC_H
 #define BPFAUDIT_EXEC_H
@@ -44,11 +47,12 @@ static __always_inline __u32 current_tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-static __always_inline int exec_enter(__u32 nr, const __u64 *args,
-				      __u64 filename)
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+
+static __always_inline int exec_enter(__u32 nr, const __u64 *args)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 filename = nr == NR_EXECVE ? args[0] : args[1];
 	__u32 zero = 0, tid = current_tid();
 	struct exec_state *s;
 
@@ -66,29 +70,46 @@ static __always_inline int exec_enter(__u32 nr, const __u64 *args,
 	s->hdr.args[0] = args[0];
 	s->hdr.args[1] = args[1];
 	s->hdr.args[2] = args[2];
-	/* a3 is not a tracepoint field for execve; audit logs the register. */
-	s->hdr.args[3] = nr == 59 ? BPF_CORE_READ(regs, r10) : args[3];
+	s->hdr.args[3] = args[3];
 	s->filename = filename;
 	if (bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY))
 		loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
+/* Audit logs the first four argument registers, whatever the syscall. */
+static __always_inline void regs_args(struct pt_regs *regs, __u64 *args)
 {
-	__u64 args[4] = { ctx->args[0], ctx->args[1], ctx->args[2], 0 };
-
-	return exec_enter(59, args, args[0]);
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
 }
 
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int exec_enter_regs(__u32 nr, struct pt_regs *regs)
 {
-	__u64 args[4] = { ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3] };
+	__u64 args[4];
 
-	return exec_enter(322, args, args[1]);
+	regs_args(regs, args);
+	return exec_enter(nr, args);
+}
+
+static __always_inline struct pt_regs *current_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* The named file, first to pass the binary check: for a #! script, the
+ * script itself, which is gone by the time the new image runs. */
+static __always_inline void exec_file_checked(struct linux_binprm *bprm)
+{
+	__u32 tid = current_tid();
+	struct exec_state *s = bpf_map_lookup_elem(&exec_states, &tid);
+
+	if (!s || (s->hdr.flags & BA_HDR_NAMED_SEEN))
+		return;
+	file_fill(&s->hdr.named, BPF_CORE_READ(bprm, file));
+	s->hdr.flags |= BA_HDR_NAMED_SEEN;
 }
 
 static __always_inline __u64 auxv_get(struct mm_struct *mm, __u64 type)
@@ -162,8 +183,10 @@ static __always_inline void exec_capture_image(struct exec_state *s,
 	s->tally.lost += span.tally.lost;
 }
 
+/* The image stage, in every mode: this BTF tracepoint is the one point
+ * where the new image's argv is in place and the old tid is still known. */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_sched_exec, struct task_struct *p, pid_t old_pid,
+int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 old_tid = old_pid, tid = BPF_CORE_READ(p, pid);
@@ -252,6 +275,19 @@ static __always_inline int exec_exit(long ret)
 	return 0;
 }
 
+/* tracepoint mode: the syscall tracepoints. */
+SEC("tracepoint/syscalls/sys_enter_execve")
+int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter_regs(NR_EXECVE, current_regs());
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter_regs(NR_EXECVEAT, current_regs());
+}
+
 SEC("tracepoint/syscalls/sys_exit_execve")
 int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
@@ -262,6 +298,47 @@ SEC("tracepoint/syscalls/sys_exit_execveat")
 int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
 	return exec_exit(ctx->ret);
+}
+
+/* fentry and lsm modes: fentry/fexit on the syscalls for entry and result. */
+SEC("fentry/__x64_sys_execve")
+int BPF_PROG(fentry_execve, struct pt_regs *regs)
+{
+	return exec_enter_regs(NR_EXECVE, regs);
+}
+
+SEC("fentry/__x64_sys_execveat")
+int BPF_PROG(fentry_execveat, struct pt_regs *regs)
+{
+	return exec_enter_regs(NR_EXECVEAT, regs);
+}
+
+SEC("fexit/__x64_sys_execve")
+int BPF_PROG(fexit_execve, struct pt_regs *regs, long ret)
+{
+	return exec_exit(ret);
+}
+
+SEC("fexit/__x64_sys_execveat")
+int BPF_PROG(fexit_execveat, struct pt_regs *regs, long ret)
+{
+	return exec_exit(ret);
+}
+
+/* fentry mode: the binary check through the security_* function. */
+SEC("fentry/security_bprm_check")
+int BPF_PROG(fentry_bprm_check, struct linux_binprm *bprm)
+{
+	exec_file_checked(bprm);
+	return 0;
+}
+
+/* lsm mode: the binary check through the BPF LSM hook; never denies. */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(lsm_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	exec_file_checked(bprm);
+	return ret;
 }
 
 #endif /* BPFAUDIT_EXEC_H */

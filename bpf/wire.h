@@ -92,6 +92,7 @@ struct ba_task {
 #define BA_HDR_ARGV_TRUNC	(1u << 1)	/* argv longer than argv_max */
 #define BA_HDR_EXEC_SEEN	(1u << 2)	/* sched_process_exec fired */
 #define BA_HDR_PATH_TRUNC	(1u << 3)	/* a path was too deep */
+#define BA_HDR_NAMED_SEEN	(1u << 4)	/* named file identity captured */
 
 /*
  * The header closes an event: it is submitted after every chunk, and says
@@ -115,6 +116,7 @@ struct ba_header {
 	struct ba_file exe;	/* the process's executable after the call */
 	struct ba_file bin;	/* bprm->file: the ELF that was loaded */
 	struct ba_file elf_interp;	/* its PT_INTERP (dynamic loader) */
+	struct ba_file named;	/* the file execve named (a #! script) */
 };
 
 /* Why the BPF side lost something; counted per CPU by kind and cause. */

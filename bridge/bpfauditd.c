@@ -336,16 +336,13 @@ static void tick(struct daemon *d)
 static void drain(struct daemon *d)
 {
 	uint64_t until = now_monotonic_ns() + DRAIN_GRACE_MS * 1000000ull;
-	int i;
 
 	while (now_monotonic_ns() < until) {
 		ring_buffer__poll(d->loader.ring, 10);
 		if (!promise_table_stats(d->promises)->pending)
 			break;
 	}
-	for (i = 0; i < d->loader.nlinks; i++)
-		bpf_link__destroy(d->loader.links[i]);
-	d->loader.nlinks = 0;
+	loader_detach(&d->loader);
 	ring_buffer__consume(d->loader.ring);
 	promise_table_expire(d->promises, now_monotonic_ns(), 1);
 	report_loss(d);

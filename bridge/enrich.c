@@ -193,13 +193,17 @@ static void add_named_file(struct ba_event *ev)
 void enrich_event(struct enrich *en, struct ba_event *ev)
 {
 	const struct ba_header *h = &ev->hdr;
+	bool script = h->flags & BA_HDR_SCRIPT;
+	bool failed = !(h->flags & BA_HDR_EXEC_SEEN);
 
 	if (!ev->have_header || h->kind != BA_KIND_EXEC)
 		return;
 	add_loader_name(en, ev);
-	if (h->flags & BA_HDR_SCRIPT)
-		add_named_file(ev);
-	else if (!(h->flags & BA_HDR_EXEC_SEEN) && h->ret != -ENOENT &&
-		 h->ret != -ENOTDIR)
+	if (!script && !failed)
+		return;
+	/* The lsm and fentry modes saw the named file in the kernel. */
+	if ((h->flags & BA_HDR_NAMED_SEEN) && h->named.valid)
+		ev->script = h->named;
+	else if (script || (h->ret != -ENOENT && h->ret != -ENOTDIR))
 		add_named_file(ev);
 }

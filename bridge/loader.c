@@ -20,27 +20,46 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-/* An event source's programs for one attach mode. */
+/*
+ * An event source's programs for one attach mode. Every new event kind adds
+ * its variants here, best mode first; stage programs shared by several
+ * modes (such as the exec image stage) are listed in each.
+ */
+#define VARIANT_PROGS 8
+#define MAX_VARIANTS 16
+#define PROBE_RING_BYTES 4096
+
 struct variant {
 	int kind;
 	enum attach_mode mode;
-	struct bpf_program *progs[8];
+	struct bpf_program *progs[VARIANT_PROGS];
 };
 
-static int variants_of(struct bpfaudit_bpf *s, struct variant *v, int max)
+static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 {
 	int n = 0;
 
-	if (n < max)
-		v[n++] = (struct variant){
-			.kind = BA_KIND_EXEC,
-			.mode = ATTACH_TRACEPOINT,
-			.progs = { s->progs.tp_enter_execve,
-				   s->progs.tp_enter_execveat,
-				   s->progs.tp_sched_exec,
-				   s->progs.tp_exit_execve,
-				   s->progs.tp_exit_execveat },
-		};
+	v[n++] = (struct variant){
+		.kind = BA_KIND_EXEC,
+		.mode = ATTACH_LSM,
+		.progs = { s->progs.fentry_execve, s->progs.fentry_execveat,
+			   s->progs.lsm_bprm_check, s->progs.exec_image,
+			   s->progs.fexit_execve, s->progs.fexit_execveat },
+	};
+	v[n++] = (struct variant){
+		.kind = BA_KIND_EXEC,
+		.mode = ATTACH_FENTRY,
+		.progs = { s->progs.fentry_execve, s->progs.fentry_execveat,
+			   s->progs.fentry_bprm_check, s->progs.exec_image,
+			   s->progs.fexit_execve, s->progs.fexit_execveat },
+	};
+	v[n++] = (struct variant){
+		.kind = BA_KIND_EXEC,
+		.mode = ATTACH_TRACEPOINT,
+		.progs = { s->progs.tp_enter_execve, s->progs.tp_enter_execveat,
+			   s->progs.exec_image, s->progs.tp_exit_execve,
+			   s->progs.tp_exit_execveat },
+	};
 	return n;
 }
 
@@ -78,115 +97,209 @@ static void ensure_tracefs(void)
 			TRACEFS, strerror(errno));
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+/* libbpf's first warning since the last load began: the program that
+ * failed and what the kernel said about it. */
+static char libbpf_last[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	if (level == LIBBPF_INFO && !getenv("BPFAUDIT_DEBUG"))
+	va_list copy;
+
+	if (level == LIBBPF_WARN && !libbpf_last[0]) {
+		va_copy(copy, ap);
+		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, copy);
+		va_end(copy);
+		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
+	}
+	if (!getenv("BPFAUDIT_DEBUG"))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Picks, for every kind, the variant that matches the configured mode. */
-static int choose_variants(struct loader *l, struct variant *v, int nv,
-			   enum attach_mode want, char *err, size_t errlen)
+static struct bpfaudit_bpf *open_object(const struct bpfaudit_config *cfg,
+					size_t ring_bytes)
 {
-	int kind, i;
+	struct bpfaudit_bpf *skel = bpfaudit_bpf__open();
 
-	for (kind = 1; kind < BA_KIND_MAX; kind++) {
-		int pick = -1;
+	if (!skel)
+		return NULL;
+	skel->rodata->argv_max = cfg->argv_max;
+	bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+	return skel;
+}
 
-		for (i = 0; i < nv; i++) {
-			if (v[i].kind != kind)
-				continue;
-			if (want == ATTACH_AUTO || v[i].mode == want) {
-				pick = i;
-				break;
-			}
-		}
-		if (pick < 0) {
-			snprintf(err, errlen,
-				 "%s: attach mode %s is not available for this"
-				 " source (built: tracepoint)",
-				 loader_kind_name(kind),
-				 attach_mode_name(want));
+/* Only the programs of the variants chosen per kind will load. */
+static void select_programs(struct bpfaudit_bpf *skel,
+			    const enum attach_mode *mode)
+{
+	struct variant v[MAX_VARIANTS];
+	struct bpf_program *prog;
+	int nv = variants_of(skel, v), i, p;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
+	for (i = 0; i < nv; i++) {
+		if (mode[v[i].kind] != v[i].mode)
+			continue;
+		for (p = 0; p < VARIANT_PROGS && v[i].progs[p]; p++)
+			bpf_program__set_autoload(v[i].progs[p], true);
+	}
+}
+
+/* Attaches every loaded program once, keeping the links. */
+static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
+			 int *nlinks, char *why, size_t whylen)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (*nlinks == LOADER_MAX_LINKS) {
+			snprintf(why, whylen, "too many programs");
 			return -1;
 		}
-		l->mode[kind] = v[pick].mode;
-	}
-	/* Only the chosen variants load. */
-	for (i = 0; i < nv; i++) {
-		bool on = l->mode[v[i].kind] == v[i].mode;
-		int p;
-
-		for (p = 0; p < 8 && v[i].progs[p]; p++)
-			bpf_program__set_autoload(v[i].progs[p], on);
+		link = bpf_program__attach(prog);
+		if (!link) {
+			snprintf(why, whylen, "attaching %s: %s",
+				 bpf_program__name(prog), strerror(errno));
+			return -1;
+		}
+		links[(*nlinks)++] = link;
 	}
 	return 0;
 }
 
-static int attach_variants(struct loader *l, struct variant *v, int nv,
-			   char *err, size_t errlen)
+static void detach_all(struct bpf_link **links, int *nlinks)
 {
-	int i, p;
+	while (*nlinks > 0)
+		bpf_link__destroy(links[--(*nlinks)]);
+}
 
-	for (i = 0; i < nv; i++) {
-		if (l->mode[v[i].kind] != v[i].mode)
-			continue;
-		for (p = 0; p < 8 && v[i].progs[p]; p++) {
-			struct bpf_link *link;
+static int load_object(struct bpfaudit_bpf *skel, char *why, size_t whylen)
+{
+	int ret;
 
-			if (l->nlinks == LOADER_MAX_LINKS) {
-				snprintf(err, errlen, "too many programs");
-				return -1;
-			}
-			link = bpf_program__attach(v[i].progs[p]);
+	libbpf_last[0] = '\0';
+	ret = bpfaudit_bpf__load(skel);
+	if (ret)
+		snprintf(why, whylen, "%s", libbpf_last[0] ? libbpf_last :
+			 strerror(-ret));
+	return ret;
+}
 
-			if (!link) {
-				snprintf(err, errlen, "%s: attaching %s: %s",
-					 loader_kind_name(v[i].kind),
-					 bpf_program__name(v[i].progs[p]),
-					 strerror(errno));
-				return -1;
-			}
-			l->links[l->nlinks++] = link;
-		}
+/* The probe: load and attach one variant alone, then throw it away. */
+static int probe_variant(const struct bpfaudit_config *cfg, int kind,
+			 enum attach_mode mode, char *why, size_t whylen)
+{
+	enum attach_mode modes[BA_KIND_MAX] = { 0 };
+	struct bpf_link *links[LOADER_MAX_LINKS];
+	struct bpfaudit_bpf *skel = open_object(cfg, PROBE_RING_BYTES);
+	int nlinks = 0, ret = -1;
+
+	if (!skel) {
+		snprintf(why, whylen, "opening the BPF object: %s",
+			 strerror(errno));
+		return -1;
 	}
-	return 0;
+	modes[kind] = mode;
+	select_programs(skel, modes);
+	if (!load_object(skel, why, whylen) &&
+	    !attach_loaded(skel, links, &nlinks, why, whylen))
+		ret = 0;
+	detach_all(links, &nlinks);
+	bpfaudit_bpf__destroy(skel);
+	return ret;
+}
+
+/*
+ * Per source: a forced mode must work (try-load) or start-up fails naming
+ * the source and the kernel's error; auto takes the first variant, best
+ * first, that loads and attaches.
+ */
+static int choose_mode(struct loader *l, const struct bpfaudit_config *cfg,
+		       const struct variant *v, int nv, int kind, char *err,
+		       size_t errlen)
+{
+	const char *name = loader_kind_name(kind);
+	enum attach_mode want = cfg->attach_mode;
+	char *skipped = l->skipped[kind], why[300];
+	bool offered = false;
+	int i;
+
+	skipped[0] = '\0';
+	for (i = 0; i < nv; i++) {
+		size_t used = strlen(skipped);
+
+		if (v[i].kind != kind || (want != ATTACH_AUTO && v[i].mode != want))
+			continue;
+		offered = true;
+		if (!probe_variant(cfg, kind, v[i].mode, why, sizeof(why))) {
+			l->mode[kind] = v[i].mode;
+			return 0;
+		}
+		snprintf(skipped + used, sizeof(l->skipped[kind]) - used,
+			 "%s%s (%.60s)", used ? ", " : "",
+			 attach_mode_name(v[i].mode), why);
+	}
+	if (!offered)
+		snprintf(err, errlen, "%s: attach mode %s is not available for"
+			 " this source", name, attach_mode_name(want));
+	else if (want != ATTACH_AUTO)
+		snprintf(err, errlen, "%s: attach mode %s does not work on this"
+			 " kernel: %s", name, attach_mode_name(want), why);
+	else
+		snprintf(err, errlen, "%s: no attach mode works on this kernel:"
+			 " %s", name, skipped);
+	return -1;
+}
+
+static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
+			char *err, size_t errlen)
+{
+	struct bpfaudit_bpf *list = bpfaudit_bpf__open();
+	struct variant v[MAX_VARIANTS];
+	int nv, kind, ret = 0;
+
+	if (!list) {
+		snprintf(err, errlen, "opening the BPF object: %s",
+			 strerror(errno));
+		return -1;
+	}
+	nv = variants_of(list, v);
+	for (kind = 1; kind < BA_KIND_MAX && !ret; kind++)
+		ret = choose_mode(l, cfg, v, nv, kind, err, errlen);
+	bpfaudit_bpf__destroy(list);
+	return ret;
 }
 
 int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		ring_buffer_sample_fn on_record, void *ctx, char *err,
 		size_t errlen)
 {
-	struct variant v[16];
-	int nv, ret;
+	char why[300];
 
 	memset(l, 0, sizeof(*l));
-	libbpf_set_print(libbpf_quiet);
+	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
 	l->ncpus = libbpf_num_possible_cpus();
-	l->skel = bpfaudit_bpf__open();
+	if (choose_modes(l, cfg, err, errlen))
+		return -1;
+	l->skel = open_object(cfg, (size_t)cfg->ringbuf_size << 20);
 	if (!l->skel) {
 		snprintf(err, errlen, "opening the BPF object: %s",
 			 strerror(errno));
 		return -1;
 	}
-	l->skel->rodata->argv_max = cfg->argv_max;
-	bpf_map__set_max_entries(l->skel->maps.events,
-				 cfg->ringbuf_size << 20);
-	nv = variants_of(l->skel, v, 16);
-	if (choose_variants(l, v, nv, cfg->attach_mode, err, errlen))
-		goto fail;
-	ret = bpfaudit_bpf__load(l->skel);
-	if (ret) {
-		snprintf(err, errlen, "loading the BPF programs: %s",
-			 strerror(-ret));
+	select_programs(l->skel, l->mode);
+	if (load_object(l->skel, why, sizeof(why)) ||
+	    attach_loaded(l->skel, l->links, &l->nlinks, why, sizeof(why))) {
+		snprintf(err, errlen, "loading the BPF programs: %s", why);
 		goto fail;
 	}
-	if (attach_variants(l, v, nv, err, errlen))
-		goto fail;
 	l->ring = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
 				   on_record, ctx, NULL);
 	if (!l->ring) {
@@ -198,6 +311,11 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 fail:
 	loader_close(l);
 	return -1;
+}
+
+void loader_detach(struct loader *l)
+{
+	detach_all(l->links, &l->nlinks);
 }
 
 int loader_read_loss(struct loader *l, uint64_t *out)
@@ -221,10 +339,7 @@ int loader_read_loss(struct loader *l, uint64_t *out)
 
 void loader_close(struct loader *l)
 {
-	int i;
-
-	for (i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
+	detach_all(l->links, &l->nlinks);
 	ring_buffer__free(l->ring);
 	bpfaudit_bpf__destroy(l->skel);
 	memset(l, 0, sizeof(*l));

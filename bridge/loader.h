@@ -25,6 +25,7 @@ struct loader {
 	int nlinks;
 	struct ring_buffer *ring;
 	enum attach_mode mode[BA_KIND_MAX];	/* chosen per source */
+	char skipped[BA_KIND_MAX][256];		/* better modes that failed */
 	int ncpus;
 };
 
@@ -33,6 +34,8 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		size_t errlen);
 /* Sums the per-CPU loss counters into out[BA_LOSS_SLOTS]. */
 int loader_read_loss(struct loader *l, uint64_t *out);
+/* Stops every program; the ring can still be drained. */
+void loader_detach(struct loader *l);
 const char *loader_kind_name(int kind);
 const char *loader_loss_cause_name(int cause);
 void loader_close(struct loader *l);

@@ -197,9 +197,14 @@ void report_status(struct daemon *d, struct strbuf *out)
 	snapshot(d, &now);
 	strbuf_printf(out, "pid = %d\nversion = %s\nlog_file = %s\n",
 		      getpid(), PACKAGE_VERSION, d->cfg.log_file);
-	for (kind = 1; kind < BA_KIND_MAX; kind++)
+	for (kind = 1; kind < BA_KIND_MAX; kind++) {
 		strbuf_printf(out, "attach.%s = %s\n", loader_kind_name(kind),
 			      attach_mode_name(d->loader.mode[kind]));
+		if (d->loader.skipped[kind][0])
+			strbuf_printf(out, "attach.%s.skipped = %s\n",
+				      loader_kind_name(kind),
+				      d->loader.skipped[kind]);
+	}
 	strbuf_printf(out,
 		      "events_written = %llu\nrecords_written = %llu\n"
 		      "events_complete = %llu\nevents_pending = %llu\n"

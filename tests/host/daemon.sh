@@ -23,12 +23,23 @@ check "bad value: message names the allowed values" \
 check "missing -c file is an error" \
 	sh -c "! '$BPFAUDITD' -t -c '$T/none.conf' 2>/dev/null"
 write_conf "$T"
-check "a good file passes -t" "$BPFAUDITD" -t -c "$T/bpfauditd.conf"
+check "a good file passes -t" "$BPFAUDITD" -t -c "$T/bpfauditd.conf" >/dev/null
+
+# This kernel refuses LSM and fentry programs: a forced mode fails loudly.
+for mode in lsm fentry; do
+	write_conf "$T/$mode" "attach_mode=$mode"
+	out=$("$BPFAUDITD" -f -c "$T/$mode/bpfauditd.conf" 2>&1)
+	check "forced $mode: start-up fails" [ $? -ne 0 ]
+	check "forced $mode: the error names the source and the kernel's error" \
+		grep -q "exec: attach mode $mode does not work on this kernel: .*Operation not permitted" <<<"$out"
+done
 
 start_daemon "$T" || exit 1
 status=$("$BPFAUDITCTL" -S "$T/ctl.sock" status)
 check "bpfauditctl status answers" [ $? -eq 0 ]
-check "status reports the attach mode" grep -q "^attach.exec = tracepoint$" <<<"$status"
+check "auto selects tracepoint here" grep -q "^attach.exec = tracepoint$" <<<"$status"
+check "status says why lsm and fentry were skipped" \
+	grep -q "^attach.exec.skipped = lsm (.*), fentry (.*)" <<<"$status"
 check "status reports loss counters" grep -q "^loss.exec.event_dropped = " <<<"$status"
 check "DAEMON_START names the attach mode" \
 	grep -q "^type=DAEMON_START .* attach_exec=tracepoint" "$LOG"
@@ -54,7 +65,7 @@ check "a broken reload is refused" sh -c "! grep -q '^type=DAEMON_CONFIG ' '$LOG
 sed -i '$d' "$T/bpfauditd.conf"
 echo "loss_report_interval = 1" >>"$T/bpfauditd.conf"
 check "bpfauditctl reload applies a good file" \
-	"$BPFAUDITCTL" -S "$T/ctl.sock" reload
+	sh -c "'$BPFAUDITCTL' -S '$T/ctl.sock' reload >/dev/null"
 check "the reload is recorded" \
 	grep -q '^type=DAEMON_CONFIG .*op=reconfigure .*restart_needed=no' "$LOG"
 stop_daemon
