@@ -8,6 +8,22 @@
 
 #include "wire.h"
 
+/* The task's own pid namespace: the one at its pid's level. */
+static __always_inline __u32 task_pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	if (level > 32)
+		return 0;
+	bpf_probe_read_kernel(&up, sizeof(up),
+			      (void *)pid +
+				      bpf_core_field_offset(struct pid, numbers) +
+				      level * sizeof(struct upid));
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
 static __always_inline void task_fill(struct ba_task *t,
 				      struct task_struct *task)
 {
@@ -30,7 +46,7 @@ static __always_inline void task_fill(struct ba_task *t,
 	t->ses = BPF_CORE_READ(task, sessionid);
 	t->cgroup_id = bpf_get_current_cgroup_id();
 	t->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	t->pid_ns = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
+	t->pid_ns = task_pid_ns_inum(task);
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 	t->tty[0] = 0;
 	tty = BPF_CORE_READ(task, signal, tty);

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,20 +80,6 @@ static int load_config(const char *path, bool explicit_path,
 	return config_parse_file(path, cfg, err, errlen);
 }
 
-static int resolve_gid(const char *name, gid_t *gid)
-{
-	struct group *gr = getgrnam(name);
-	char *end;
-
-	if (gr) {
-		*gid = gr->gr_gid;
-		return 0;
-	}
-	errno = 0;
-	*gid = strtoul(name, &end, 10);
-	return (errno || *end || end == name) ? -1 : 0;
-}
-
 static int open_log(struct daemon *d, char *err, size_t errlen)
 {
 	struct logfile_options opt = {
@@ -106,7 +91,7 @@ static int open_log(struct daemon *d, char *err, size_t errlen)
 		.max_log_file_action = d->cfg.max_log_file_action,
 	};
 
-	if (resolve_gid(d->cfg.log_group, &opt.gid)) {
+	if (resolve_group(d->cfg.log_group, &opt.gid)) {
 		snprintf(err, errlen, "log_group: unknown group '%s'",
 			 d->cfg.log_group);
 		return -1;
@@ -209,6 +194,9 @@ static bool needs_restart(const struct bpfaudit_config *a,
 {
 	return a->attach_mode != b->attach_mode || a->argv_max != b->argv_max ||
 	       a->ringbuf_size != b->ringbuf_size ||
+	       a->promise_timeout != b->promise_timeout ||
+	       a->promise_max_mem != b->promise_max_mem ||
+	       strcmp(a->log_group, b->log_group) ||
 	       strcmp(a->state_dir, b->state_dir) ||
 	       strcmp(a->control_socket, b->control_socket) ||
 	       strcmp(a->control_group, b->control_group);
@@ -226,12 +214,26 @@ int daemon_reload(struct daemon *d)
 		return -1;
 	}
 	restart = needs_restart(&d->cfg, &cfg);
+	if (restart) {
+		/* Keep what only a restart can change as it runs now. */
+		struct bpfaudit_config live = cfg;
+
+		live.attach_mode = d->cfg.attach_mode;
+		live.argv_max = d->cfg.argv_max;
+		live.ringbuf_size = d->cfg.ringbuf_size;
+		live.promise_timeout = d->cfg.promise_timeout;
+		live.promise_max_mem = d->cfg.promise_max_mem;
+		strcpy(live.log_group, d->cfg.log_group);
+		strcpy(live.state_dir, d->cfg.state_dir);
+		strcpy(live.control_socket, d->cfg.control_socket);
+		strcpy(live.control_group, d->cfg.control_group);
+		cfg = live;
+	}
 	daemon_flush_output(d);
 	if (strcmp(cfg.log_file, d->cfg.log_file) || cfg.flush != d->cfg.flush ||
 	    cfg.freq != d->cfg.freq || cfg.max_log_file != d->cfg.max_log_file ||
 	    cfg.num_logs != d->cfg.num_logs ||
-	    cfg.max_log_file_action != d->cfg.max_log_file_action ||
-	    strcmp(cfg.log_group, d->cfg.log_group)) {
+	    cfg.max_log_file_action != d->cfg.max_log_file_action) {
 		struct bpfaudit_config old = d->cfg;
 
 		logfile_close(&d->log);
@@ -278,7 +280,7 @@ static int drop_privileges(struct daemon *d)
 	 * and scripts anywhere, and giving new log files their group */
 	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_BPF,
 		      CAP_DAC_READ_SEARCH, -1);
-	if (!resolve_gid(d->cfg.log_group, &gid) && gid)
+	if (!resolve_group(d->cfg.log_group, &gid) && gid)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 			     CAP_CHOWN);
 	if (capng_apply(CAPNG_SELECT_ALL))
@@ -350,12 +352,13 @@ static void drain(struct daemon *d)
 	daemon_flush_output(d);
 }
 
-static int run(struct daemon *d)
+static int run(struct daemon *d, int sfd)
 {
-	int ep, sfd, n, i, stop = 0;
+	int ep, n, i, stop = 0;
 	struct epoll_event evs[8];
 
-	sfd = setup_signals();
+	report_start(d);
+	daemon_flush_output(d);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || ep < 0 ||
 	    epoll_add(ep, ring_buffer__epoll_fd(d->loader.ring), TAG_RING) ||
@@ -377,7 +380,6 @@ static int run(struct daemon *d)
 	}
 	drain(d);
 	close(ep);
-	close(sfd);
 	return 0;
 }
 
@@ -409,8 +411,6 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	d->started_ns = d->last_loss_check_ns = now_monotonic_ns();
-	report_start(d);
-	daemon_flush_output(d);
 	return 0;
 }
 
@@ -449,7 +449,7 @@ int main(int argc, char **argv)
 			    .control_fd = -1 };
 	bool explicit_config = false, test_only = false;
 	char err[1024];
-	int c, ret = 1;
+	int c, sfd, ret = 1;
 
 	while ((c = getopt_long(argc, argv, "fc:thV", opts, NULL)) != -1) {
 		switch (c) {
@@ -488,6 +488,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	openlog("bpfauditd", LOG_PID, LOG_DAEMON);
+	/* Blocked from the start: a signal during loading waits its turn. */
+	sfd = setup_signals();
+	if (sfd < 0) {
+		fprintf(stderr, "bpfauditd: signals: %s\n", strerror(errno));
+		return 1;
+	}
 	if (setup(&d, err, sizeof(err))) {
 		fprintf(stderr, "bpfauditd: %s\n", err);
 		goto out;
@@ -501,8 +507,10 @@ int main(int argc, char **argv)
 		write_pidfile();
 	}
 	daemon_msg(&d, LOG_INFO, "started, logging to %s", d.cfg.log_file);
-	ret = run(&d) ? 1 : 0;
+	ret = run(&d, sfd) ? 1 : 0;
 	daemon_msg(&d, LOG_INFO, "stopped");
+	if (!d.foreground)
+		unlink(PIDFILE);
 out:
 	teardown(&d);
 	return ret;

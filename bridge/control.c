@@ -20,7 +20,7 @@
 
 #define CONTROL_LINE_MAX 256
 
-static int resolve_group(const char *name, gid_t *gid)
+int resolve_group(const char *name, gid_t *gid)
 {
 	struct group *gr = getgrnam(name);
 	char *end;
@@ -123,7 +123,8 @@ static void answer(struct daemon *d, const char *cmd, struct strbuf *out)
 
 static void serve_one(struct daemon *d, int fd)
 {
-	struct timeval tv = { .tv_sec = 1 };
+	/* short: the ring is not read while a client is served */
+	struct timeval tv = { .tv_usec = 200000 };
 	char line[CONTROL_LINE_MAX];
 	struct strbuf out;
 	ssize_t n;

@@ -73,6 +73,9 @@ void report_record(struct daemon *d, const char *type, const char *body);
 /* Output (bpfauditd.c). */
 void daemon_flush_output(struct daemon *d);
 
+/* A group name, or a number (control.c). */
+int resolve_group(const char *name, gid_t *gid);
+
 /* Control socket (control.c). */
 int control_open(struct daemon *d, char *err, size_t errlen);
 void control_serve(struct daemon *d);

@@ -175,10 +175,16 @@ static void add_named_file(struct ba_event *ev)
 	struct strbuf path;
 	struct stat st;
 
-	if (!name->present || !name->len)
+	if (!name->present || !name->len || !cwd->present)
 		return;
-	if (name->data[0] != '/' && (ev->hdr.syscall != 59 || !cwd->present))
-		return;	/* relative to an execveat dirfd: not resolvable */
+	/* execveat(fd, "", AT_EMPTY_PATH) names /dev/fd/N: the caller's fd,
+	 * which means nothing in the daemon. */
+	if (!strncmp(name->data, "/dev/fd/", 8))
+		return;
+	/* relative to an execveat dirfd other than AT_FDCWD: not resolvable */
+	if (name->data[0] != '/' && ev->hdr.syscall != 59 &&
+	    (int)ev->hdr.args[0] != AT_FDCWD)
+		return;
 	strbuf_init(&path);
 	if (name->data[0] != '/') {
 		format_join_path(&path, cwd->data, cwd->len);

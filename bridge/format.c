@@ -78,6 +78,17 @@ static void add_path_field(struct strbuf *out, const char *prefix,
 	strbuf_free(&path);
 }
 
+/* The kernel could not read some captured memory (bytes are zero). */
+static bool read_faulted(const struct ba_event *ev)
+{
+	int f;
+
+	for (f = 0; f < BA_FIELD_MAX; f++)
+		if (ev->field[f].present && (ev->field[f].flags & BA_CHUNK_FAULT))
+			return true;
+	return false;
+}
+
 static bool syscall_failed(long long ret)
 {
 	return ret < 0 && ret >= -4095;
@@ -149,6 +160,10 @@ static void format_syscall(const struct ba_event *ev, int items,
 			      MAJOR(h->exe.dev), MINOR(h->exe.dev));
 	strbuf_printf(out, " argv_truncated=%s",
 		      h->flags & BA_HDR_ARGV_TRUNC ? "yes" : "no");
+	if (h->flags & BA_HDR_PATH_TRUNC)
+		strbuf_adds(out, " path_truncated=yes");
+	if (read_faulted(ev))
+		strbuf_adds(out, " read_fault=yes");
 	if (ev->partial != PARTIAL_NONE)
 		strbuf_printf(out, " partial=%s missing_chunks=%u",
 			      partial_reason_name(ev->partial),

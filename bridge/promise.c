@@ -208,13 +208,17 @@ static void finish(struct promise_table *pt, struct pending *p,
 	for (f = 0; f < BA_FIELD_MAX; f++)
 		if (p->fields[f].npieces)
 			missing += assemble_field(&p->fields[f], &ev.field[f]);
-	if (p->have_header && p->chunks < p->hdr.nchunks)
-		missing += p->hdr.nchunks - p->chunks;
+	/* With a header, what it announced and what the kernel could not
+	 * send; gaps between received pieces are already among those. */
 	if (p->have_header)
-		missing += p->hdr.lost_chunks;
+		missing = (p->chunks < p->hdr.nchunks ?
+				   p->hdr.nchunks - p->chunks : 0) +
+			  p->hdr.lost_chunks;
 	if (why == PARTIAL_NONE && missing)
 		why = PARTIAL_KERNEL_LOST;
-	if (why == PARTIAL_TIMEOUT && !p->have_header)
+	/* Chunks whose header never came are never written, whatever
+	 * ended their wait. */
+	if (!p->have_header)
 		why = PARTIAL_NO_HEADER;
 	ev.partial = why;
 	ev.chunks_missing = missing;
