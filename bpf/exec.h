@@ -197,11 +197,13 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 		return 0;
 	if (old_tid != tid) {
 		/* A non-leader thread exec'd and took over the leader's pid. */
-		if (bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY)) {
+		long err = bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY);
+
+		bpf_map_delete_elem(&exec_states, &old_tid);
+		if (err) {
 			loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
 			return 0;
 		}
-		bpf_map_delete_elem(&exec_states, &old_tid);
 		s = bpf_map_lookup_elem(&exec_states, &tid);
 		if (!s)
 			return 0;

@@ -5,6 +5,7 @@
  * and reports every loss. Privileged set-up first, then capabilities go.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -425,6 +426,57 @@ static void teardown(struct daemon *d)
 	strbuf_free(&d->out);
 }
 
+/*
+ * Daemon mode: fork first, so that the daemon itself loads and holds every
+ * signal from the start, while the parent waits on a pipe for the set-up's
+ * verdict, prints any error on the terminal and exits with it.
+ */
+static int detach(int *report_fd)
+{
+	char msg[1024];
+	int fds[2], null;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) || (pid = fork()) < 0) {
+		fprintf(stderr, "bpfauditd: detaching: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		n = read(fds[0], msg, sizeof(msg) - 1);
+		if (n > 0) {
+			msg[n] = '\0';
+			fprintf(stderr, "bpfauditd: %s\n", msg);
+			_exit(1);
+		}
+		_exit(n == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	setsid();
+	if (chdir("/"))
+		return -1;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+	*report_fd = fds[1];
+	return 0;
+}
+
+/* Tells the waiting parent how set-up went: silence is success. */
+static void detach_done(int report_fd, const char *err)
+{
+	if (report_fd < 0)
+		return;
+	if (err && write(report_fd, err, strlen(err)) < 0)
+		syslog(LOG_ERR, "%s", err);
+	close(report_fd);
+	dup2(STDOUT_FILENO, STDERR_FILENO);
+}
+
 static void write_pidfile(void)
 {
 	FILE *f = fopen(PIDFILE, "we");
@@ -449,7 +501,7 @@ int main(int argc, char **argv)
 			    .control_fd = -1 };
 	bool explicit_config = false, test_only = false;
 	char err[1024];
-	int c, sfd, ret = 1;
+	int c, sfd, report_fd = -1, ret = 1;
 
 	while ((c = getopt_long(argc, argv, "fc:thV", opts, NULL)) != -1) {
 		switch (c) {
@@ -488,29 +540,31 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	openlog("bpfauditd", LOG_PID, LOG_DAEMON);
+	if (!d.foreground && detach(&report_fd))
+		return 1;
 	/* Blocked from the start: a signal during loading waits its turn. */
 	sfd = setup_signals();
 	if (sfd < 0) {
-		fprintf(stderr, "bpfauditd: signals: %s\n", strerror(errno));
-		return 1;
+		snprintf(err, sizeof(err), "signals: %s", strerror(errno));
+		goto fail;
 	}
-	if (setup(&d, err, sizeof(err))) {
-		fprintf(stderr, "bpfauditd: %s\n", err);
-		goto out;
-	}
+	if (setup(&d, err, sizeof(err)))
+		goto fail;
 	if (!d.foreground) {
-		if (daemon(0, 0)) {
-			fprintf(stderr, "bpfauditd: daemon: %s\n",
-				strerror(errno));
-			goto out;
-		}
 		write_pidfile();
+		detach_done(report_fd, NULL);
 	}
 	daemon_msg(&d, LOG_INFO, "started, logging to %s", d.cfg.log_file);
 	ret = run(&d, sfd) ? 1 : 0;
 	daemon_msg(&d, LOG_INFO, "stopped");
 	if (!d.foreground)
 		unlink(PIDFILE);
+	goto out;
+fail:
+	if (d.foreground)
+		fprintf(stderr, "bpfauditd: %s\n", err);
+	else
+		detach_done(report_fd, err);
 out:
 	teardown(&d);
 	return ret;

@@ -207,9 +207,12 @@ void enrich_event(struct enrich *en, struct ba_event *ev)
 	add_loader_name(en, ev);
 	if (!script && !failed)
 		return;
-	/* The lsm and fentry modes saw the named file in the kernel. */
+	/* The lsm and fentry modes saw the named file in the kernel; else
+	 * look: a missing file leaves the PATH item without identity, as
+	 * the kernel's lookup does, and an existing one (say a script whose
+	 * interpreter is missing) gets the identity the kernel logs. */
 	if ((h->flags & BA_HDR_NAMED_SEEN) && h->named.valid)
 		ev->script = h->named;
-	else if (script || (h->ret != -ENOENT && h->ret != -ENOTDIR))
+	else
 		add_named_file(ev);
 }

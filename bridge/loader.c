@@ -19,6 +19,7 @@
 #include "loader.h"
 
 #define TRACEFS "/sys/kernel/tracing"
+#define SECURITYFS "/sys/kernel/security"
 
 /*
  * An event source's programs for one attach mode. Every new event kind adds
@@ -191,6 +192,32 @@ static int load_object(struct bpfaudit_bpf *skel, char *why, size_t whylen)
 	return ret;
 }
 
+/*
+ * An LSM program loads and attaches even when bpf is not an active LSM,
+ * and then never runs: the active list decides.
+ */
+static int lsm_active(char *why, size_t whylen)
+{
+	char list[512] = "";
+	FILE *f = fopen(SECURITYFS "/lsm", "re");
+
+	if (!f && mount("securityfs", SECURITYFS, "securityfs", 0, NULL) == 0)
+		f = fopen(SECURITYFS "/lsm", "re");
+	if (!f) {
+		snprintf(why, whylen, "%s/lsm: %s", SECURITYFS, strerror(errno));
+		return 0;
+	}
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+		if (!strcmp(tok, "bpf"))
+			return 1;
+	snprintf(why, whylen, "bpf is not an active LSM");
+	return 0;
+}
+
 /* The probe: load and attach one variant alone, then throw it away. */
 static int probe_variant(const struct bpfaudit_config *cfg, int kind,
 			 enum attach_mode mode, char *why, size_t whylen)
@@ -200,6 +227,10 @@ static int probe_variant(const struct bpfaudit_config *cfg, int kind,
 	struct bpfaudit_bpf *skel = open_object(cfg, PROBE_RING_BYTES);
 	int nlinks = 0, ret = -1;
 
+	if (mode == ATTACH_LSM && !lsm_active(why, whylen)) {
+		bpfaudit_bpf__destroy(skel);
+		return -1;
+	}
 	if (!skel) {
 		snprintf(why, whylen, "opening the BPF object: %s",
 			 strerror(errno));
