@@ -1,0 +1,69 @@
+#!/bin/sh
+# Runs inside the test VM as /payload/run.sh: the exec scenario of the host
+# tests under bpfauditd in each attach mode, checked in the guest with
+# auparse and ausearch; the logs go back to the host for the cross-mode diff.
+# Paths of the binaries come from /payload/env.
+set -u
+. /payload/env
+out=/payload-out
+wl=/tmp/wl
+mkdir -p "$out" "$wl"
+rc=0
+
+wait_grep() { # SECONDS PATTERN FILE
+	i=0
+	while [ "$i" -lt "$(($1 * 10))" ]; do
+		grep -q "$2" "$3" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+check_mode() { # MODE DIR: prints failures, returns non-zero on any
+	bad=0
+	"$AUDITCHECK" parse "$2/log/audit.log" >/dev/null || { echo "  auparse failed"; bad=1; }
+	while read -r tag pid argv; do
+		wait_grep 20 "^type=SYSCALL .* pid=$pid " "$2/log/audit.log" ||
+			{ echo "  $tag: pid $pid not logged"; bad=1; continue; }
+		ausearch -if "$2/log/audit.log" -p "$pid" >/dev/null 2>&1 ||
+			{ echo "  $tag: ausearch -p $pid found nothing"; bad=1; }
+		case $tag in enoent|eacces) continue ;; esac
+		got=$("$AUDITCHECK" argv "$2/log/audit.log" "$pid")
+		[ "$got" = "$argv" ] || { echo "  $tag: argv differs"; bad=1; }
+	done <"$2/manifest"
+	return $bad
+}
+
+for mode in $MODES; do
+	d=/tmp/$mode
+	mkdir -p "$d"
+	cat >"$d/bpfauditd.conf" <<CONF
+log_file = $d/log/audit.log
+state_dir = $d/state
+control_socket = $d/ctl.sock
+attach_mode = $mode
+CONF
+	"$BPFAUDITD" -f -c "$d/bpfauditd.conf" >"$d/daemon.out" 2>&1 &
+	dpid=$!
+	if ! wait_grep 240 DAEMON_START "$d/log/audit.log"; then
+		echo "VMRESULT $mode fail events=0 (bpfauditd did not start)"
+		sed 's/^/  /' "$d/daemon.out"
+		rc=1
+		kill "$dpid" 2>/dev/null
+		continue
+	fi
+	# The same directory and manifest path in every mode, so the records
+	# can only differ in pids, times and serials.
+	"$WORKLOAD" "$wl" /tmp/manifest >/dev/null 2>&1
+	cp /tmp/manifest "$d/manifest"
+	if check_mode "$mode" "$d" >"$d/check.out"; then verdict=pass; else verdict=fail; rc=1; fi
+	kill -TERM "$dpid"
+	wait "$dpid"
+	events=$(grep -c '^type=SYSCALL ' "$d/log/audit.log")
+	echo "VMRESULT $mode $verdict events=$events"
+	sed 's/^/  /' "$d/check.out"
+	cp "$d/log/audit.log" "$out/$mode.log"
+	cp "$d/manifest" "$out/$mode.manifest"
+done
+exit $rc

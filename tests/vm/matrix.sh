@@ -1,0 +1,85 @@
+#!/bin/bash
+# The vm tier (make check-vm): on each Debian kernel of the matrix, boots a
+# VM carrying bpfauditd and runs the exec scenario in every attach mode;
+# then checks on the host that each mode wrote the same records as the
+# tracepoint mode, pids, times and serials aside. Prints the matrix.
+# Needs BPFAUDITD, BPFAUDITCTL, WORKLOAD, AUDITCHECK (set by make check-vm).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+cache=${BPFAUDIT_VM_CACHE:-/var/cache/bpfaudit-vm}
+work=$(mktemp -d /var/tmp/bpfaudit-vm.XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+modes="tracepoint fentry lsm"
+
+# The guest mounts fresh filesystems on /tmp and /run: stage the binaries
+# where they stay visible.
+payload=$work/payload
+mkdir -p "$payload" "$work/bin"
+cp "$BPFAUDITD" "$WORKLOAD" "$AUDITCHECK" "$work/bin/"
+cp "$here/guest-exec.sh" "$payload/run.sh"
+cat >"$payload/env" <<ENV
+BPFAUDITD=$work/bin/bpfauditd
+WORKLOAD=$work/bin/workload
+AUDITCHECK=$work/bin/auditcheck
+MODES="$modes"
+ENV
+EXTRA_FILES="/etc/passwd:/etc/passwd /etc/group:/etc/group" \
+	"$here/mkinitramfs.sh" "$work/initrd.gz" "$payload" \
+	"$work/bin/bpfauditd" "$work/bin/workload" "$work/bin/auditcheck" \
+	"$(command -v ausearch)" /usr/bin/true >/dev/null
+
+# records_by_tag DIR MODE TAG: that exec's record set, with what may
+# differ between runs (stamp, pids, argument registers) taken out.
+records_by_tag() {
+	local pid serial
+	pid=$(awk -v t="$3" '$1 == t { print $2; exit }' "$1/$2.manifest")
+	serial=$(grep -E "^type=SYSCALL .* pid=$pid " "$1/$2.log" |
+		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | head -n 1)
+	grep -E "msg=audit\([0-9.]*:$serial\)" "$1/$2.log" |
+		sed -E -e 's/msg=audit\([0-9.:]*\)/msg=audit()/' \
+		-e 's/ (a[0-3]|ppid|pid)=[0-9a-f]+/ \1=N/g'
+}
+
+fail=0
+rows=()
+while read -r id version vmlinuz; do
+	dir=$work/$id
+	VM_APPEND="bpfaudit.timeout=1500" "$here/boot.sh" "$vmlinuz" \
+		"$work/initrd.gz" "$dir" 1800 >/dev/null 2>&1 || true
+	boot=$(sed -n 's/.*boot_s=\([^ ]*\).*/\1/p' "$dir/result" 2>/dev/null)
+	total=$(sed -n 's/.*total_s=\([^ ]*\).*/\1/p' "$dir/result" 2>/dev/null)
+	for mode in $modes; do
+		line=$(tr -d '\r' <"$dir/console.log" | grep -a "^VMRESULT $mode " || true)
+		verdict=$(awk '{ print $3 }' <<<"$line")
+		events=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' <<<"$line")
+		same=-
+		if [ "$verdict" = pass ] && [ "$mode" != tracepoint ] &&
+			[ -s "$dir/out/tracepoint.log" ]; then
+			same=yes
+			for tag in $(awk '{ print $1 }' "$dir/out/$mode.manifest"); do
+				if ! diff <(records_by_tag "$dir/out" tracepoint "$tag") \
+					<(records_by_tag "$dir/out" "$mode" "$tag") >"$dir/diff.$mode.$tag"; then
+					same="no($tag)"
+					echo "# $id $mode: $tag records differ from tracepoint mode:"
+					sed 's/^/#   /' "$dir/diff.$mode.$tag" | cut -c1-240
+				fi
+			done
+			[ "$same" = yes ] || verdict=fail
+		fi
+		[ "$verdict" = pass ] || {
+			verdict=fail
+			fail=$((fail + 1))
+			tr -d '\r' <"$dir/console.log" | grep -a -A20 "^VMRESULT $mode " | sed 's/^/#   /' | head -n 20
+		}
+		rows+=("$(printf '%-20s %-22s %-11s %-5s %7s %-10s %6s %7s' "$id" "$version" \
+			"$mode" "$verdict" "${events:-0}" "$same" "${boot:--}" "${total:--}")")
+	done
+done < <("$here/fetch-kernels.sh" "$cache")
+
+printf '%-20s %-22s %-11s %-5s %7s %-10s %6s %7s\n' kernel version mode \
+	result events same_as_tp boot_s total_s
+printf '%s\n' "${rows[@]}"
+passed=$((${#rows[@]} - fail))
+echo "# $passed passed, $fail failed"
+[ "$fail" -eq 0 ]
