@@ -144,10 +144,10 @@ static void format_syscall(const struct ba_event *ev, int items,
 		      (unsigned long long)h->args[3], items);
 	strbuf_printf(out,
 		      " ppid=%u pid=%u auid=%u uid=%u gid=%u euid=%u suid=%u"
-		      " fsuid=%u egid=%u sgid=%u fsgid=%u tty=%s ses=%u comm=",
+		      " fsuid=%u egid=%u sgid=%u fsgid=%u tty=%.*s ses=%u comm=",
 		      t->ppid, t->pid, t->auid, t->uid, t->gid, t->euid,
 		      t->suid, t->fsuid, t->egid, t->sgid, t->fsgid,
-		      t->tty[0] ? t->tty : "(none)", t->ses);
+		      BA_TTY_LEN, t->tty[0] ? t->tty : "(none)", t->ses);
 	audit_add_untrusted(out, t->comm, comm_len);
 	add_path_field(out, " exe=", field(ev, BA_FIELD_EXE));
 	strbuf_adds(out, " key=(null)");
@@ -196,9 +196,10 @@ static void format_path(int item, const struct path_item *it,
 	record_end(out);
 }
 
+/* The kernel's isprint(): Latin-1's upper half counts as printable. */
 static bool is_print(unsigned char c)
 {
-	return c >= 0x20 && c <= 0x7e;
+	return (c >= 0x20 && c <= 0x7e) || c >= 0xa0;
 }
 
 /* audit_proctitle_rtrim: drop trailing unprintable bytes. */
@@ -228,10 +229,11 @@ static void format_proctitle(const struct ba_field_data *src,
 		len = src->len < 128 ? src->len : 128;
 		len = proctitle_trim(src->data, len);
 	}
+	/* the kernel's "(null)" goes through the same encoding: quoted */
 	if (len)
 		audit_add_untrusted(out, src->data, len);
 	else
-		strbuf_adds(out, "(null)");
+		audit_add_untrusted(out, "(null)", 6);
 	record_end(out);
 }
 
@@ -353,8 +355,12 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 			}
 			len_tmp = argv_strncpy(&r, &buf_head[len_buf],
 					       MAX_EXECVE_AUDIT_LEN - len_buf);
-			if (len_tmp < 0)
-				goto out;
+			if (len_tmp < 0) {
+				/* the capture ends inside this argument */
+				if (len_buf == 0)
+					goto out;
+				len_tmp = 0;
+			}
 			if (len_tmp == MAX_EXECVE_AUDIT_LEN - len_buf) {
 				require_data = true;
 				encode = true;

@@ -319,6 +319,8 @@ static int feed_header(struct promise_table *pt, const struct ba_header *h,
 	p->have_header = true;
 	if (complete(p))
 		finish(pt, p, PARTIAL_NONE);
+	else
+		enforce_memory_cap(pt);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,13 +51,22 @@ int serial_open(struct serial_source *s, const char *state_dir, char *err,
 	snprintf(s->path, sizeof(s->path), "%s/serial", state_dir);
 	f = fopen(s->path, "re");
 	if (f) {
-		if (fscanf(f, "%" SCNu64, &last) != 1) {
-			fclose(f);
+		/* digits and a newline, nothing else: a corrupt file must not
+		 * wrap the counter around and repeat serials */
+		char text[32], *end;
+		size_t n = fread(text, 1, sizeof(text) - 1, f);
+
+		fclose(f);
+		text[n] = '\0';
+		errno = 0;
+		last = strtoull(text, &end, 10);
+		if (text[0] < '0' || text[0] > '9' || errno ||
+		    (*end && strcmp(end, "\n")) ||
+		    last > UINT64_MAX - 2 * (uint64_t)SERIAL_BLOCK) {
 			snprintf(err, errlen, "%s: not a serial number",
 				 s->path);
 			return -1;
 		}
-		fclose(f);
 	} else if (errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
 		return -1;
