@@ -11,5 +11,6 @@
 #include "wire.h"
 #include "emit.h"
 #include "exec.h"
+#include "calls.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -11,102 +11,36 @@
 #ifndef BPFAUDIT_EXEC_H
 #define BPFAUDIT_EXEC_H
 
-#include "emit.h"
-#include "task.h"
-#include "path.h"
+#include "syscall.h"
 
-#define AUDIT_ARCH_X86_64 0xc000003eu
 #define AT_BASE 7
 #define AUXV_WORDS 56
 
 const volatile __u64 argv_max = 1 << 20;
 
-struct exec_state {
-	struct ba_header hdr;
-	__u64 filename;		/* user pointer given to the syscall */
-	struct emit_tally tally;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct exec_state);
-} exec_states SEC(".maps");
-
-/* A zeroed state is built here: it is too large for the BPF stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct exec_state);
-} exec_state_scratch SEC(".maps");
-
-static __always_inline __u32 current_tid(void)
-{
-	return (__u32)bpf_get_current_pid_tgid();
-}
-
 #define NR_EXECVE 59
 #define NR_EXECVEAT 322
 
-static __always_inline int exec_enter(__u32 nr, const __u64 *args)
+static __always_inline int exec_enter(__u32 nr, struct pt_regs *regs)
 {
-	__u64 filename = nr == NR_EXECVE ? args[0] : args[1];
-	__u32 zero = 0, tid = current_tid();
-	struct exec_state *s;
-
-	s = bpf_map_lookup_elem(&exec_state_scratch, &zero);
-	if (!s)
-		return 0;
-	__builtin_memset(s, 0, sizeof(*s));
-	s->hdr.type = BA_REC_HEADER;
-	s->hdr.kind = BA_KIND_EXEC;
-	s->hdr.version = BA_WIRE_VERSION;
-	s->hdr.promise = promise_take();
-	s->hdr.boot_ns = bpf_ktime_get_boot_ns();
-	s->hdr.syscall = nr;
-	s->hdr.arch = AUDIT_ARCH_X86_64;
-	s->hdr.args[0] = args[0];
-	s->hdr.args[1] = args[1];
-	s->hdr.args[2] = args[2];
-	s->hdr.args[3] = args[3];
-	s->filename = filename;
-	if (bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY))
-		loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
-	return 0;
-}
-
-/* Audit logs the first four argument registers, whatever the syscall. */
-static __always_inline void regs_args(struct pt_regs *regs, __u64 *args)
-{
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-}
-
-static __always_inline int exec_enter_regs(__u32 nr, struct pt_regs *regs)
-{
-	__u64 args[4];
+	struct call_state *s;
+	__u64 args[6];
 
 	regs_args(regs, args);
-	return exec_enter(nr, args);
-}
-
-static __always_inline struct pt_regs *current_regs(void)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	s = call_begin(BA_KIND_EXEC, nr, args);
+	if (s)
+		s->filename = nr == NR_EXECVE ? args[0] : args[1];
+	return 0;
 }
 
 /* The named file, first to pass the binary check: for a #! script, the
  * script itself, which is gone by the time the new image runs. */
 static __always_inline void exec_file_checked(struct linux_binprm *bprm)
 {
-	__u32 tid = current_tid();
-	struct exec_state *s = bpf_map_lookup_elem(&exec_states, &tid);
+	struct call_state *s = call_current();
 
-	if (!s || (s->hdr.flags & BA_HDR_NAMED_SEEN))
+	if (!s || s->hdr.kind != BA_KIND_EXEC ||
+	    (s->hdr.flags & BA_HDR_NAMED_SEEN))
 		return;
 	file_fill(&s->hdr.named, BPF_CORE_READ(bprm, file));
 	s->hdr.flags |= BA_HDR_NAMED_SEEN;
@@ -139,7 +73,7 @@ static long vma_file_fill(struct task_struct *task, struct vm_area_struct *vma,
 }
 
 /* The new image is in place: capture argv, the binary and its loader. */
-static __always_inline void exec_capture_image(struct exec_state *s,
+static __always_inline void exec_capture_image(struct call_state *s,
 					       struct task_struct *p,
 					       struct linux_binprm *bprm)
 {
@@ -190,21 +124,21 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 old_tid = old_pid, tid = BPF_CORE_READ(p, pid);
-	struct exec_state *s;
+	struct call_state *s;
 
-	s = bpf_map_lookup_elem(&exec_states, &old_tid);
+	s = bpf_map_lookup_elem(&calls, &old_tid);
 	if (!s)
 		return 0;
 	if (old_tid != tid) {
 		/* A non-leader thread exec'd and took over the leader's pid. */
-		long err = bpf_map_update_elem(&exec_states, &tid, s, BPF_ANY);
+		long err = bpf_map_update_elem(&calls, &tid, s, BPF_ANY);
 
-		bpf_map_delete_elem(&exec_states, &old_tid);
+		bpf_map_delete_elem(&calls, &old_tid);
 		if (err) {
 			loss_count(BA_KIND_EXEC, BA_LOSS_STATE);
 			return 0;
 		}
-		s = bpf_map_lookup_elem(&exec_states, &tid);
+		s = bpf_map_lookup_elem(&calls, &tid);
 		if (!s)
 			return 0;
 	}
@@ -212,68 +146,29 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 	return 0;
 }
 
-/* The caller's own cmdline, for the PROCTITLE of a failed exec. */
-static __always_inline void exec_capture_caller(struct exec_state *s,
+/* A failed exec: the name as the caller gave it, and the caller's own
+ * cmdline for PROCTITLE. */
+static __always_inline void exec_capture_caller(struct call_state *s,
 						struct task_struct *task)
 {
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
-	struct user_span span = {};
-	__u64 start = BPF_CORE_READ(mm, arg_start);
-	__u64 end = BPF_CORE_READ(mm, arg_end);
-
 	emit_string(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_FILENAME,
 		    (const void *)s->filename, true, &s->tally);
-	span.promise = s->hdr.promise;
-	span.kind = BA_KIND_EXEC;
-	span.field = BA_FIELD_PROCTITLE;
-	span.start = start;
-	span.len = end > start ? end - start : 0;
-	if (span.len > BA_PROCTITLE_MAX)
-		span.len = BA_PROCTITLE_MAX;
-	emit_user_span(&span);
-	s->tally.sent += span.tally.sent;
-	s->tally.lost += span.tally.lost;
+	call_capture_proctitle(s, task);
 }
 
 static __always_inline int exec_exit(long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 tid = current_tid();
-	struct exec_state *s;
-	struct ba_header *h;
-	struct fs_struct *fs;
-	struct file *exe;
+	struct call_state *s = call_current();
 
-	s = bpf_map_lookup_elem(&exec_states, &tid);
-	if (!s)
+	if (!s || s->hdr.kind != BA_KIND_EXEC)
 		return 0;
 	s->hdr.ret = ret;
-	task_fill(&s->hdr.task, task);
-	fs = BPF_CORE_READ(task, fs);
-	exe = BPF_CORE_READ(task, mm, exe_file);
-	file_fill(&s->hdr.exe, exe);
-	emit_path(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_CWD,
-		  __builtin_preserve_access_index(&fs->pwd),
-		  __builtin_preserve_access_index(&fs->root), &s->tally,
-		  &s->hdr.flags);
-	if (exe)
-		emit_path(BA_KIND_EXEC, s->hdr.promise, BA_FIELD_EXE,
-			  __builtin_preserve_access_index(&exe->f_path),
-			  __builtin_preserve_access_index(&fs->root),
-			  &s->tally, &s->hdr.flags);
+	call_capture_task(s, task);
+	call_capture_cwd(s, task);
 	if (!(s->hdr.flags & BA_HDR_EXEC_SEEN))
 		exec_capture_caller(s, task);
-
-	s->hdr.nchunks = s->tally.sent;
-	s->hdr.lost_chunks = s->tally.lost;
-	h = bpf_ringbuf_reserve(&events, sizeof(*h), 0);
-	if (h) {
-		__builtin_memcpy(h, &s->hdr, sizeof(*h));
-		bpf_ringbuf_submit(h, 0);
-	} else {
-		loss_count(BA_KIND_EXEC, BA_LOSS_EVENT);
-	}
-	bpf_map_delete_elem(&exec_states, &tid);
+	call_submit(s);
 	return 0;
 }
 
@@ -281,13 +176,13 @@ static __always_inline int exec_exit(long ret)
 SEC("tracepoint/syscalls/sys_enter_execve")
 int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter_regs(NR_EXECVE, current_regs());
+	return exec_enter(NR_EXECVE, current_regs());
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter_regs(NR_EXECVEAT, current_regs());
+	return exec_enter(NR_EXECVEAT, current_regs());
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
@@ -306,13 +201,13 @@ int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 SEC("fentry/__x64_sys_execve")
 int BPF_PROG(fentry_execve, struct pt_regs *regs)
 {
-	return exec_enter_regs(NR_EXECVE, regs);
+	return exec_enter(NR_EXECVE, regs);
 }
 
 SEC("fentry/__x64_sys_execveat")
 int BPF_PROG(fentry_execveat, struct pt_regs *regs)
 {
-	return exec_enter_regs(NR_EXECVEAT, regs);
+	return exec_enter(NR_EXECVEAT, regs);
 }
 
 SEC("fexit/__x64_sys_execve")

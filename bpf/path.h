@@ -69,7 +69,9 @@ static long path_walk_step(__u32 i, struct path_walk *w)
 		return 0;
 	}
 	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
+	/* A pseudo file (memfd, anonymous inode) is its own parent and has
+	 * nothing above it: its name is the whole path, as d_path shows. */
+	if (parent == dentry && off)
 		goto done;
 	if (off > BA_CHUNK_DATA - PATH_NAME_MAX) {
 		w->chunk_flags |= BA_CHUNK_TRUNC;
@@ -82,6 +84,8 @@ static long path_walk_step(__u32 i, struct path_walk *w)
 		goto done;
 	}
 	w->off = off + n;
+	if (parent == dentry)
+		goto done;
 	w->dentry = parent;
 	return 0;
 done:

@@ -31,6 +31,10 @@ enum ba_record_type {
 /* Event kinds: one per event source. Loss is counted per kind. */
 enum ba_kind {
 	BA_KIND_EXEC = 1,
+	BA_KIND_MMAP,		/* mmap, mprotect with PROT_EXEC */
+	BA_KIND_SOCKET,		/* connect, bind, listen, accept, accept4 */
+	BA_KIND_BPF,		/* bpf(BPF_PROG_LOAD) */
+	BA_KIND_CRED,		/* setuid family, capset */
 	BA_KIND_MAX,
 };
 
@@ -42,7 +46,8 @@ enum ba_field {
 	BA_FIELD_ELF_INTERP,	/* PT_INTERP of the loaded ELF */
 	BA_FIELD_CWD,		/* path components, leaf first */
 	BA_FIELD_EXE,		/* path components, leaf first */
-	BA_FIELD_PROCTITLE,	/* the caller's cmdline (failed exec) */
+	BA_FIELD_PROCTITLE,	/* the caller's cmdline */
+	BA_FIELD_VMA_FILE,	/* mapped file's path components, leaf first */
 	BA_FIELD_MAX,
 };
 
@@ -94,6 +99,49 @@ struct ba_task {
 #define BA_HDR_PATH_TRUNC	(1u << 3)	/* a path was too deep */
 #define BA_HDR_NAMED_SEEN	(1u << 4)	/* named file identity captured */
 
+/* The mapping an mmap/mprotect produced, found at the call's result. */
+struct ba_vma {
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;
+	__u64 pgoff;
+	struct ba_file file;	/* valid: file-backed */
+};
+
+#define BA_SOCKADDR_MAX 128
+
+struct ba_sock {
+	__u32 saddr_len;	/* bytes of saddr given to connect/bind */
+	__u16 family;
+	__u16 type;		/* SOCK_STREAM, ... */
+	__u16 protocol;
+	__u16 lport;		/* host order */
+	__u16 rport;
+	__u16 pad;
+	__u8 laddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 raddr[16];
+	__u8 saddr[BA_SOCKADDR_MAX];
+	struct ba_file parent;	/* unix path: directory */
+	struct ba_file node;	/* unix path: the socket inode */
+};
+
+struct ba_bpf_prog {
+	__u32 id;
+	__u32 type;
+	__u32 insn_cnt;
+	__u32 attach_type;
+	__u8 tag[8];
+	char name[16];
+};
+
+struct ba_cred {
+	/* before the call; the SYSCALL record has the ids after it */
+	__u32 uid, gid, euid, suid, fsuid, egid, sgid, fsgid;
+	__u64 cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+	/* after the call, for CAPSET */
+	__u64 new_effective, new_permitted, new_inheritable, new_ambient;
+};
+
 /*
  * The header closes an event: it is submitted after every chunk, and says
  * how many chunks were submitted and how many could not be.
@@ -109,7 +157,7 @@ struct ba_header {
 	__u32 flags;		/* BA_HDR_* */
 	__u32 syscall;
 	__s64 ret;
-	__u64 args[4];
+	__u64 args[6];
 	__u32 argc;
 	__u32 arch;		/* AUDIT_ARCH_* */
 	struct ba_task task;
@@ -117,6 +165,12 @@ struct ba_header {
 	struct ba_file bin;	/* bprm->file: the ELF that was loaded */
 	struct ba_file elf_interp;	/* its PT_INTERP (dynamic loader) */
 	struct ba_file named;	/* the file execve named (a #! script) */
+	union {			/* by kind */
+		struct ba_vma vma;
+		struct ba_sock sock;
+		struct ba_bpf_prog prog;
+		struct ba_cred cred;
+	} x;
 };
 
 /* Why the BPF side lost something; counted per CPU by kind and cause. */

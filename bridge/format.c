@@ -11,8 +11,6 @@
 #include "encode.h"
 #include "format.h"
 
-#define MAJOR(dev) ((unsigned int)((dev) >> 20))
-#define MINOR(dev) ((unsigned int)((dev) & 0xfffff))
 /* The non-argument part of one EXECVE argument, as the kernel sizes it. */
 #define EXECVE_ABUF 96
 
@@ -24,7 +22,7 @@ void format_record_start(struct strbuf *out, const char *type,
 		      (unsigned long long)st->serial);
 }
 
-static void record_end(struct strbuf *out)
+void format_record_end(struct strbuf *out)
 {
 	strbuf_addc(out, '\n');
 }
@@ -50,7 +48,7 @@ void format_join_path(struct strbuf *out, const char *comps, size_t len)
 	}
 }
 
-static const struct ba_field_data *field(const struct ba_event *ev,
+const struct ba_field_data *format_field(const struct ba_event *ev,
 					 enum ba_field f)
 {
 	const struct ba_field_data *d = &ev->field[f];
@@ -59,8 +57,8 @@ static const struct ba_field_data *field(const struct ba_event *ev,
 }
 
 /* Appends the prefix and the path in the kernel's encoding, or "(null)". */
-static void add_path_field(struct strbuf *out, const char *prefix,
-			   const struct ba_field_data *comps)
+void format_path_field(struct strbuf *out, const char *prefix,
+		       const struct ba_field_data *comps)
 {
 	struct strbuf path;
 
@@ -89,7 +87,7 @@ static bool read_faulted(const struct ba_event *ev)
 	return false;
 }
 
-static bool syscall_failed(long long ret)
+bool format_syscall_failed(long long ret)
 {
 	return ret < 0 && ret >= -4095;
 }
@@ -106,27 +104,28 @@ static int exec_path_items(const struct ba_event *ev, struct path_item *it)
 	int n = 0;
 
 	if (!(h->flags & BA_HDR_EXEC_SEEN)) {
-		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+		it[n++] = (struct path_item){ format_field(ev, BA_FIELD_FILENAME),
 					      named };
 		return n;
 	}
 	if (h->flags & BA_HDR_SCRIPT) {
-		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+		it[n++] = (struct path_item){ format_field(ev, BA_FIELD_FILENAME),
 					      named };
-		it[n++] = (struct path_item){ field(ev, BA_FIELD_INTERP),
+		it[n++] = (struct path_item){ format_field(ev, BA_FIELD_INTERP),
 					      &h->bin };
 	} else {
-		it[n++] = (struct path_item){ field(ev, BA_FIELD_FILENAME),
+		it[n++] = (struct path_item){ format_field(ev, BA_FIELD_FILENAME),
 					      &h->bin };
 	}
 	if (h->elf_interp.valid)
-		it[n++] = (struct path_item){ field(ev, BA_FIELD_ELF_INTERP),
+		it[n++] = (struct path_item){ format_field(ev, BA_FIELD_ELF_INTERP),
 					      &h->elf_interp };
 	return n;
 }
 
-static void format_syscall(const struct ba_event *ev, int items,
-			   const struct audit_stamp *st, struct strbuf *out)
+void format_syscall(const struct ba_event *ev, int items,
+		    const struct audit_stamp *st, struct strbuf *out,
+		    format_extras_fn extras)
 {
 	const struct ba_header *h = &ev->hdr;
 	const struct ba_task *t = &h->task;
@@ -135,7 +134,7 @@ static void format_syscall(const struct ba_event *ev, int items,
 	format_record_start(out, "SYSCALL", st);
 	strbuf_printf(out, "arch=%x syscall=%u success=%s exit=%lld",
 		      h->arch, h->syscall,
-		      syscall_failed(h->ret) ? "no" : "yes",
+		      format_syscall_failed(h->ret) ? "no" : "yes",
 		      (long long)h->ret);
 	strbuf_printf(out, " a0=%llx a1=%llx a2=%llx a3=%llx items=%d",
 		      (unsigned long long)h->args[0],
@@ -149,7 +148,7 @@ static void format_syscall(const struct ba_event *ev, int items,
 		      t->suid, t->fsuid, t->egid, t->sgid, t->fsgid,
 		      BA_TTY_LEN, t->tty[0] ? t->tty : "(none)", t->ses);
 	audit_add_untrusted(out, t->comm, comm_len);
-	add_path_field(out, " exe=", field(ev, BA_FIELD_EXE));
+	format_path_field(out, " exe=", format_field(ev, BA_FIELD_EXE));
 	strbuf_adds(out, " key=(null)");
 	/* bpfaudit's own fields: always after the kernel's. */
 	strbuf_printf(out, " cgroup_id=%llu mntns=%u pidns=%u",
@@ -158,8 +157,8 @@ static void format_syscall(const struct ba_event *ev, int items,
 		strbuf_printf(out, " exe_inode=%llu exe_dev=%02x:%02x",
 			      (unsigned long long)h->exe.ino,
 			      MAJOR(h->exe.dev), MINOR(h->exe.dev));
-	strbuf_printf(out, " argv_truncated=%s",
-		      h->flags & BA_HDR_ARGV_TRUNC ? "yes" : "no");
+	if (extras)
+		extras(ev, out);
 	if (h->flags & BA_HDR_PATH_TRUNC)
 		strbuf_adds(out, " path_truncated=yes");
 	if (read_faulted(ev))
@@ -168,32 +167,41 @@ static void format_syscall(const struct ba_event *ev, int items,
 		strbuf_printf(out, " partial=%s missing_chunks=%u",
 			      partial_reason_name(ev->partial),
 			      ev->chunks_missing);
-	record_end(out);
+	format_record_end(out);
 }
 
 static void format_path(int item, const struct path_item *it,
 			const struct audit_stamp *st, struct strbuf *out)
 {
-	const struct ba_file *f = it->file;
+	if (it->name)
+		format_path_record(item, it->name->data, it->name->len,
+				   it->file, "NORMAL", st, out);
+	else
+		format_path_record(item, NULL, 0, it->file, "NORMAL", st, out);
+}
 
+void format_path_record(int item, const char *name, size_t name_len,
+			const struct ba_file *f, const char *nametype,
+			const struct audit_stamp *st, struct strbuf *out)
+{
 	format_record_start(out, "PATH", st);
 	strbuf_printf(out, "item=%d name=", item);
-	if (it->name)
-		audit_add_untrusted(out, it->name->data, it->name->len);
+	if (name)
+		audit_add_untrusted(out, name, name_len);
 	else
 		strbuf_adds(out, "(null)");
 	if (f && f->valid)
 		strbuf_printf(out,
 			      " inode=%llu dev=%02x:%02x mode=%#ho ouid=%u"
-			      " ogid=%u rdev=%02x:%02x nametype=NORMAL",
+			      " ogid=%u rdev=%02x:%02x nametype=%s",
 			      (unsigned long long)f->ino, MAJOR(f->dev),
 			      MINOR(f->dev), (unsigned short)f->mode, f->uid,
-			      f->gid, MAJOR(f->rdev), MINOR(f->rdev));
+			      f->gid, MAJOR(f->rdev), MINOR(f->rdev), nametype);
 	else
 		strbuf_adds(out, " nametype=UNKNOWN");
 	strbuf_adds(out,
 		    " cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0");
-	record_end(out);
+	format_record_end(out);
 }
 
 /* The kernel's isprint(): Latin-1's upper half counts as printable. */
@@ -218,8 +226,8 @@ static size_t proctitle_trim(const char *s, size_t len)
 	return len;
 }
 
-static void format_proctitle(const struct ba_field_data *src,
-			     const struct audit_stamp *st, struct strbuf *out)
+void format_proctitle(const struct ba_field_data *src,
+		      const struct audit_stamp *st, struct strbuf *out)
 {
 	size_t len = 0;
 
@@ -234,31 +242,37 @@ static void format_proctitle(const struct ba_field_data *src,
 		audit_add_untrusted(out, src->data, len);
 	else
 		audit_add_untrusted(out, "(null)", 6);
-	record_end(out);
+	format_record_end(out);
+}
+
+static void exec_extras(const struct ba_event *ev, struct strbuf *out)
+{
+	strbuf_printf(out, " argv_truncated=%s",
+		      ev->hdr.flags & BA_HDR_ARGV_TRUNC ? "yes" : "no");
 }
 
 static int format_exec(const struct ba_event *ev, const struct audit_stamp *st,
 		       struct strbuf *out)
 {
 	const struct ba_header *h = &ev->hdr;
-	const struct ba_field_data *argv = field(ev, BA_FIELD_ARGV);
-	bool image = (h->flags & BA_HDR_EXEC_SEEN) && !syscall_failed(h->ret);
+	const struct ba_field_data *argv = format_field(ev, BA_FIELD_ARGV);
+	bool image = (h->flags & BA_HDR_EXEC_SEEN) && !format_syscall_failed(h->ret);
 	struct path_item items[4];
 	int nitems = exec_path_items(ev, items);
 	int records = 0, i;
 
-	format_syscall(ev, nitems, st, out);
+	format_syscall(ev, nitems, st, out, exec_extras);
 	records++;
 	if (image && argv)
 		records += format_execve(out, st, argv->data, argv->len,
 					 h->argc);
 	format_record_start(out, "CWD", st);
-	add_path_field(out, "cwd=", field(ev, BA_FIELD_CWD));
-	record_end(out);
+	format_path_field(out, "cwd=", format_field(ev, BA_FIELD_CWD));
+	format_record_end(out);
 	records++;
 	for (i = 0; i < nitems; i++, records++)
 		format_path(i, &items[i], st, out);
-	format_proctitle(image ? argv : field(ev, BA_FIELD_PROCTITLE), st,
+	format_proctitle(image ? argv : format_field(ev, BA_FIELD_PROCTITLE), st,
 			 out);
 	return records + 1;
 }
@@ -271,6 +285,14 @@ int format_event(const struct ba_event *ev, const struct audit_stamp *st,
 	switch (ev->hdr.kind) {
 	case BA_KIND_EXEC:
 		return format_exec(ev, st, out);
+	case BA_KIND_MMAP:
+		return format_mmap(ev, st, out);
+	case BA_KIND_SOCKET:
+		return format_socket(ev, st, out);
+	case BA_KIND_BPF:
+		return format_bpf(ev, st, out);
+	case BA_KIND_CRED:
+		return format_cred(ev, st, out);
 	default:
 		return 0;
 	}
@@ -323,7 +345,7 @@ struct execve_state {
 
 static void execve_new_record(struct execve_state *x)
 {
-	record_end(x->out);
+	format_record_end(x->out);
 	format_record_start(x->out, "EXECVE", x->st);
 	x->len_rem = MAX_EXECVE_AUDIT_LEN;
 	x->records++;
@@ -426,6 +448,6 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 		}
 	} while (arg < argc);
 out:
-	record_end(out);
+	format_record_end(out);
 	return x.records;
 }

@@ -7,6 +7,7 @@
 #ifndef BPFAUDIT_FORMAT_H
 #define BPFAUDIT_FORMAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -33,6 +34,35 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 /* Starts a record line: "type=NAME msg=audit(SEC.MSEC:SERIAL): ". */
 void format_record_start(struct strbuf *out, const char *type,
 			 const struct audit_stamp *st);
+
+/* Kernel dev_t, as struct ba_file carries it. */
+#define MAJOR(dev) ((unsigned int)((dev) >> 20))
+#define MINOR(dev) ((unsigned int)((dev) & 0xfffff))
+
+/* Shared by the per-kind formatters (format.c, format_calls.c). */
+typedef void (*format_extras_fn)(const struct ba_event *ev, struct strbuf *out);
+void format_syscall(const struct ba_event *ev, int items,
+		    const struct audit_stamp *st, struct strbuf *out,
+		    format_extras_fn extras);
+void format_record_end(struct strbuf *out);
+const struct ba_field_data *format_field(const struct ba_event *ev,
+					 enum ba_field f);
+void format_path_field(struct strbuf *out, const char *prefix,
+		       const struct ba_field_data *comps);
+void format_path_record(int item, const char *name, size_t name_len,
+			const struct ba_file *f, const char *nametype,
+			const struct audit_stamp *st, struct strbuf *out);
+void format_proctitle(const struct ba_field_data *src,
+		      const struct audit_stamp *st, struct strbuf *out);
+bool format_syscall_failed(long long ret);
+int format_mmap(const struct ba_event *ev, const struct audit_stamp *st,
+		struct strbuf *out);
+int format_socket(const struct ba_event *ev, const struct audit_stamp *st,
+		  struct strbuf *out);
+int format_bpf(const struct ba_event *ev, const struct audit_stamp *st,
+	       struct strbuf *out);
+int format_cred(const struct ba_event *ev, const struct audit_stamp *st,
+		struct strbuf *out);
 
 /* Joins leaf-first, NUL-separated path components into "/a/b/c". */
 void format_join_path(struct strbuf *out, const char *comps, size_t len);

@@ -26,7 +26,7 @@
  * its variants here, best mode first; stage programs shared by several
  * modes (such as the exec image stage) are listed in each.
  */
-#define VARIANT_PROGS 8
+#define VARIANT_PROGS 24
 #define MAX_VARIANTS 16
 #define PROBE_RING_BYTES 4096
 
@@ -36,8 +36,47 @@ struct variant {
 	struct bpf_program *progs[VARIANT_PROGS];
 };
 
+/* The one-syscall kinds (bpf/calls.h): their syscalls, by kind. */
+static const struct {
+	int kind;
+	const char *syscalls[10];
+} call_kinds[] = {
+	{ BA_KIND_MMAP, { "mmap", "mprotect" } },
+	{ BA_KIND_SOCKET, { "connect", "bind", "listen", "accept", "accept4" } },
+	{ BA_KIND_BPF, { "bpf" } },
+	{ BA_KIND_CRED, { "setuid", "setgid", "setreuid", "setregid",
+			  "setresuid", "setresgid", "setfsuid", "setfsgid",
+			  "capset" } },
+};
+
+/* A one-syscall kind in one mode: every syscall's entry and exit programs,
+ * named PREFIX_SYSCALL by CALL_PROBES. */
+static struct variant call_variant(struct bpfaudit_bpf *s, int k,
+				   enum attach_mode mode)
+{
+	const char *enter = mode == ATTACH_TRACEPOINT ? "tp_enter" : "fentry";
+	const char *leave = mode == ATTACH_TRACEPOINT ? "tp_exit" : "fexit";
+	struct variant v = { .kind = call_kinds[k].kind, .mode = mode };
+	int i, n = 0;
+
+	for (i = 0; i < 10 && call_kinds[k].syscalls[i]; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s_%s", enter,
+			 call_kinds[k].syscalls[i]);
+		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
+		snprintf(name, sizeof(name), "%s_%s", leave,
+			 call_kinds[k].syscalls[i]);
+		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
+	}
+	return v;
+}
+
 static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 {
+	static const enum attach_mode call_modes[] = {
+		ATTACH_LSM, ATTACH_FENTRY, ATTACH_TRACEPOINT };
+	size_t k, m;
 	int n = 0;
 
 	v[n++] = (struct variant){
@@ -61,6 +100,11 @@ static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 			   s->progs.exec_image, s->progs.tp_exit_execve,
 			   s->progs.tp_exit_execveat },
 	};
+	/* These kinds have no LSM hook of their own yet: their lsm variant
+	 * is the fentry/fexit pair on the syscall, as in fentry mode. */
+	for (k = 0; k < sizeof(call_kinds) / sizeof(call_kinds[0]); k++)
+		for (m = 0; m < 3 && n < MAX_VARIANTS; m++)
+			v[n++] = call_variant(s, k, call_modes[m]);
 	return n;
 }
 
@@ -69,6 +113,14 @@ const char *loader_kind_name(int kind)
 	switch (kind) {
 	case BA_KIND_EXEC:
 		return "exec";
+	case BA_KIND_MMAP:
+		return "mmap";
+	case BA_KIND_SOCKET:
+		return "socket";
+	case BA_KIND_BPF:
+		return "bpf";
+	case BA_KIND_CRED:
+		return "cred";
 	}
 	return "unknown";
 }

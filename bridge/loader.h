@@ -17,7 +17,7 @@
 
 struct bpfaudit_bpf;
 
-#define LOADER_MAX_LINKS 64
+#define LOADER_MAX_LINKS 128
 
 struct loader {
 	struct bpfaudit_bpf *skel;

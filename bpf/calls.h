@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event kinds that are one syscall each (mmap/mprotect, socket
+ * operations, BPF program loads, credential changes): a filter at entry
+ * decides before any ring traffic, a kind hook at exit adds what the kernel
+ * record set and the extra fields need, and the shared stages do the rest.
+ * The entry points per syscall and attach mode are generated below.
+ */
+#ifndef BPFAUDIT_CALLS_H
+#define BPFAUDIT_CALLS_H
+
+#include "syscall.h"
+
+#define PROT_EXEC 0x4
+#define BPF_PROG_LOAD_CMD 5
+#define SYSCALL_CAPSET 126
+
+/* --- mmap, mprotect: only when the result is executable --------------- */
+
+struct vma_probe {
+	struct ba_vma *out;
+	struct file *file;
+};
+
+static long vma_probe_fill(struct task_struct *task, struct vm_area_struct *vma,
+			   struct vma_probe *p)
+{
+	p->out->start = BPF_CORE_READ(vma, vm_start);
+	p->out->end = BPF_CORE_READ(vma, vm_end);
+	p->out->vm_flags = BPF_CORE_READ(vma, vm_flags);
+	p->out->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	p->file = BPF_CORE_READ(vma, vm_file);
+	return 0;
+}
+
+static __always_inline void mmap_exit(struct call_state *s,
+				      struct task_struct *task, long ret)
+{
+	struct vma_probe probe = { .out = &s->hdr.x.vma };
+	__u64 addr = s->hdr.syscall == 9 ? (__u64)ret : s->hdr.args[0];
+	struct fs_struct *fs;
+	struct file *file;
+
+	if (ret < 0 && ret >= -4095)
+		return;
+	bpf_find_vma(task, addr, vma_probe_fill, &probe, 0);
+	file = probe.file;	/* a plain local: CO-RE applies to *file */
+	if (!file)
+		return;
+	file_fill(&s->hdr.x.vma.file, file);
+	fs = BPF_CORE_READ(task, fs);
+	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_VMA_FILE,
+		  __builtin_preserve_access_index(&file->f_path),
+		  __builtin_preserve_access_index(&fs->root), &s->tally,
+		  &s->hdr.flags);
+}
+
+/* --- connect, bind, listen, accept, accept4 ---------------------------- */
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+
+/* connect and bind: the address as the caller gave it (SOCKADDR). */
+static __always_inline void sock_enter(struct call_state *s)
+{
+	__u32 nr = s->hdr.syscall;
+	__u64 len = s->hdr.args[2];	/* 64-bit: one register, compared and used */
+
+	if (nr != 42 && nr != 49)
+		return;
+	if (len > BA_SOCKADDR_MAX)
+		len = BA_SOCKADDR_MAX;
+	s->hdr.x.sock.saddr_len = len;
+	barrier_var(len);	/* the clamped value is the one passed */
+	bpf_probe_read_user(s->hdr.x.sock.saddr, len, (void *)s->hdr.args[1]);
+}
+
+static __always_inline void sock_fill(struct ba_sock *out, struct sock *sk)
+{
+	out->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	out->type = BPF_CORE_READ(sk, sk_type);
+	out->protocol = BPF_CORE_READ(sk, sk_protocol);
+	out->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	out->rport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* explicit sizes: the destinations are byte arrays */
+	if (out->family == AF_INET) {
+		bpf_core_read(out->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(out->raddr, 4, &sk->__sk_common.skc_daddr);
+	} else if (out->family == AF_INET6) {
+		bpf_core_read(out->laddr, 16,
+			      &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(out->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+}
+
+/* A unix socket bound to a path: the socket inode and its directory. */
+static __always_inline void unix_path_fill(struct ba_sock *out, struct sock *sk)
+{
+	struct unix_sock *u = (struct unix_sock *)sk;
+	struct dentry *d = BPF_CORE_READ(u, path.dentry);
+	struct inode *inode;
+
+	if (!d)
+		return;
+	inode = BPF_CORE_READ(d, d_inode);
+	out->node.ino = BPF_CORE_READ(inode, i_ino);
+	out->node.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	out->node.mode = BPF_CORE_READ(inode, i_mode);
+	out->node.uid = BPF_CORE_READ(inode, i_uid.val);
+	out->node.gid = BPF_CORE_READ(inode, i_gid.val);
+	out->node.rdev = BPF_CORE_READ(inode, i_rdev);
+	out->node.valid = 1;
+	inode = BPF_CORE_READ(d, d_parent, d_inode);
+	out->parent.ino = BPF_CORE_READ(inode, i_ino);
+	out->parent.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	out->parent.mode = BPF_CORE_READ(inode, i_mode);
+	out->parent.uid = BPF_CORE_READ(inode, i_uid.val);
+	out->parent.gid = BPF_CORE_READ(inode, i_gid.val);
+	out->parent.rdev = BPF_CORE_READ(inode, i_rdev);
+	out->parent.valid = 1;
+}
+
+static __always_inline void sock_exit(struct call_state *s,
+				      struct task_struct *task, long ret)
+{
+	__u32 nr = s->hdr.syscall;
+	long fd = (nr == 43 || nr == 288) ? ret : (long)s->hdr.args[0];
+	struct file *f;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (fd < 0)
+		return;
+	f = fd_file(task, fd);
+	if (!f)
+		return;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return;
+	sock_fill(&s->hdr.x.sock, sk);
+	if (s->hdr.x.sock.family != AF_UNIX || ret < 0)
+		return;
+	/* bind names the new socket; connect reaches its peer's. */
+	if (nr == 42)
+		sk = BPF_CORE_READ((struct unix_sock *)sk, peer);
+	if (sk && (nr == 42 || nr == 49)) {
+		unix_path_fill(&s->hdr.x.sock, sk);
+		call_capture_cwd(s, task);
+	}
+}
+
+/* --- bpf(BPF_PROG_LOAD) ------------------------------------------------ */
+
+static __always_inline void prog_exit(struct call_state *s,
+				      struct task_struct *task, long ret)
+{
+	struct ba_bpf_prog *out = &s->hdr.x.prog;
+	struct file *f;
+	struct bpf_prog *prog;
+	struct bpf_prog_aux *aux;
+
+	if (ret < 0)
+		return;
+	f = fd_file(task, ret);
+	if (!f)
+		return;
+	prog = BPF_CORE_READ(f, private_data);
+	out->id = BPF_CORE_READ(prog, aux, id);
+	out->type = BPF_CORE_READ(prog, type);
+	out->insn_cnt = BPF_CORE_READ(prog, len);
+	out->attach_type = BPF_CORE_READ(prog, expected_attach_type);
+	bpf_core_read(out->tag, sizeof(out->tag), &prog->tag);
+	aux = BPF_CORE_READ(prog, aux);
+	bpf_core_read_str(out->name, sizeof(out->name), &aux->name);
+}
+
+/* --- setuid family and capset: before and after ------------------------ */
+
+static __always_inline __u64 cap_read(const kernel_cap_t *cap)
+{
+	__u64 v = 0;
+
+	/* u64 since 6.3, two u32 words (low first) before: the same bytes */
+	bpf_probe_read_kernel(&v, sizeof(v), cap);
+	return v;
+}
+
+static __always_inline void cred_caps(const struct cred *c, __u64 *eff,
+				      __u64 *perm, __u64 *inh, __u64 *amb)
+{
+	*eff = cap_read(__builtin_preserve_access_index(&c->cap_effective));
+	*perm = cap_read(__builtin_preserve_access_index(&c->cap_permitted));
+	*inh = cap_read(__builtin_preserve_access_index(&c->cap_inheritable));
+	*amb = cap_read(__builtin_preserve_access_index(&c->cap_ambient));
+}
+
+static __always_inline void cred_enter(struct call_state *s)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *c = BPF_CORE_READ(task, cred);
+	struct ba_cred *o = &s->hdr.x.cred;
+
+	o->uid = BPF_CORE_READ(c, uid.val);
+	o->gid = BPF_CORE_READ(c, gid.val);
+	o->euid = BPF_CORE_READ(c, euid.val);
+	o->suid = BPF_CORE_READ(c, suid.val);
+	o->fsuid = BPF_CORE_READ(c, fsuid.val);
+	o->egid = BPF_CORE_READ(c, egid.val);
+	o->sgid = BPF_CORE_READ(c, sgid.val);
+	o->fsgid = BPF_CORE_READ(c, fsgid.val);
+	cred_caps(c, &o->cap_effective, &o->cap_permitted, &o->cap_inheritable,
+		  &o->cap_ambient);
+}
+
+static __always_inline void cred_exit(struct call_state *s,
+				      struct task_struct *task)
+{
+	const struct cred *c = BPF_CORE_READ(task, cred);
+	struct ba_cred *o = &s->hdr.x.cred;
+
+	cred_caps(c, &o->new_effective, &o->new_permitted,
+		  &o->new_inheritable, &o->new_ambient);
+}
+
+/* --- shared entry and exit ---------------------------------------------- */
+
+/* The in-kernel filter: a call that is not wanted never touches the ring. */
+static __always_inline bool call_wanted(__u32 kind, const __u64 *args)
+{
+	switch (kind) {
+	case BA_KIND_MMAP:
+		return args[2] & PROT_EXEC;
+	case BA_KIND_BPF:
+		return args[0] == BPF_PROG_LOAD_CMD;
+	}
+	return true;
+}
+
+static __always_inline int call_enter(__u32 kind, __u32 nr,
+				      struct pt_regs *regs)
+{
+	struct call_state *s;
+	__u64 args[6];
+
+	regs_args(regs, args);
+	if (!call_wanted(kind, args))
+		return 0;
+	s = call_begin(kind, nr, args);
+	if (!s)
+		return 0;
+	if (kind == BA_KIND_SOCKET)
+		sock_enter(s);
+	else if (kind == BA_KIND_CRED)
+		cred_enter(s);
+	return 0;
+}
+
+static __always_inline int call_exit(long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct call_state *s = call_current();
+
+	if (!s || s->hdr.kind == BA_KIND_EXEC)
+		return 0;
+	s->hdr.ret = ret;
+	call_capture_task(s, task);
+	switch (s->hdr.kind) {
+	case BA_KIND_MMAP:
+		mmap_exit(s, task, ret);
+		break;
+	case BA_KIND_SOCKET:
+		sock_exit(s, task, ret);
+		break;
+	case BA_KIND_BPF:
+		prog_exit(s, task, ret);
+		break;
+	case BA_KIND_CRED:
+		cred_exit(s, task);
+		break;
+	}
+	call_capture_proctitle(s, task);
+	call_submit(s);
+	return 0;
+}
+
+/*
+ * Entry points for one syscall in every attach mode: the syscall
+ * tracepoints (tracepoint mode), fentry/fexit on the syscall (fentry and
+ * lsm modes). The loader lists them per kind and mode.
+ */
+#define CALL_PROBES(name, nr, kind)                                           \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                           \
+	int tp_enter_##name(void *ctx)                                        \
+	{                                                                     \
+		return call_enter(kind, nr, current_regs());                  \
+	}                                                                     \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
+	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)              \
+	{                                                                     \
+		return call_exit(ctx->ret);                                   \
+	}                                                                     \
+	SEC("fentry/__x64_sys_" #name)                                        \
+	int BPF_PROG(fentry_##name, struct pt_regs *regs)                     \
+	{                                                                     \
+		return call_enter(kind, nr, regs);                            \
+	}                                                                     \
+	SEC("fexit/__x64_sys_" #name)                                         \
+	int BPF_PROG(fexit_##name, struct pt_regs *regs, long ret)            \
+	{                                                                     \
+		return call_exit(ret);                                        \
+	}
+
+CALL_PROBES(mmap, 9, BA_KIND_MMAP)
+CALL_PROBES(mprotect, 10, BA_KIND_MMAP)
+CALL_PROBES(connect, 42, BA_KIND_SOCKET)
+CALL_PROBES(accept, 43, BA_KIND_SOCKET)
+CALL_PROBES(bind, 49, BA_KIND_SOCKET)
+CALL_PROBES(listen, 50, BA_KIND_SOCKET)
+CALL_PROBES(accept4, 288, BA_KIND_SOCKET)
+CALL_PROBES(bpf, 321, BA_KIND_BPF)
+CALL_PROBES(setuid, 105, BA_KIND_CRED)
+CALL_PROBES(setgid, 106, BA_KIND_CRED)
+CALL_PROBES(setreuid, 113, BA_KIND_CRED)
+CALL_PROBES(setregid, 114, BA_KIND_CRED)
+CALL_PROBES(setresuid, 117, BA_KIND_CRED)
+CALL_PROBES(setresgid, 119, BA_KIND_CRED)
+CALL_PROBES(setfsuid, 122, BA_KIND_CRED)
+CALL_PROBES(setfsgid, 123, BA_KIND_CRED)
+CALL_PROBES(capset, 126, BA_KIND_CRED)
+
+#endif /* BPFAUDIT_CALLS_H */

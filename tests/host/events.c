@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The workload of the non-exec event kinds: executable mappings, socket
+ * operations over IPv4, IPv6 and unix sockets, a BPF program load, ptrace
+ * and credential changes. Each action runs in a child of its own and the
+ * manifest gets a line TAG PID, so checkers find its records by pid.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static FILE *manifest;
+static const char *dir;
+
+typedef void (*action_fn)(void);
+
+static void run(const char *tag, action_fn fn)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	fprintf(manifest, "%s %d\n", tag, pid);
+	fflush(manifest);
+}
+
+static void mmap_file_exec(void)
+{
+	int fd = open("/bin/true", O_RDONLY);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	close(fd);
+}
+
+static void mmap_anon_exec(void)
+{
+	void *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		munmap(p, 8192);
+}
+
+static void mprotect_exec(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED) {
+		mprotect(p, 4096, PROT_READ | PROT_EXEC);
+		munmap(p, 4096);
+	}
+}
+
+static void memfd_exec(void)
+{
+	int fd = syscall(SYS_memfd_create, "bpfaudit-memfd", 0);
+	void *p;
+
+	if (fd < 0 || ftruncate(fd, 4096))
+		return;
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	close(fd);
+}
+
+/* A listener, a connect to it, an accept: on loopback, one family. */
+static void sock_pair(int family)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int l, c, a;
+
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (void *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_port = htons(47001);
+		len = sizeof(*in);
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (void *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		in6->sin6_port = htons(47002);
+		len = sizeof(*in6);
+	} else {
+		struct sockaddr_un *un = (void *)&ss;
+
+		un->sun_family = AF_UNIX;
+		snprintf(un->sun_path, sizeof(un->sun_path), "%s/sock", dir);
+		unlink(un->sun_path);
+		len = sizeof(*un);
+	}
+	l = socket(family, SOCK_STREAM, 0);
+	c = socket(family, SOCK_STREAM, 0);
+	if (l < 0 || c < 0)
+		return;
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+	if (bind(l, (void *)&ss, len) || listen(l, 4))
+		return;
+	if (connect(c, (void *)&ss, len))
+		return;
+	a = accept4(l, NULL, NULL, 0);
+	close(a);
+	close(c);
+	close(l);
+}
+
+static void sock_inet(void) { sock_pair(AF_INET); }
+static void sock_inet6(void) { sock_pair(AF_INET6); }
+static void sock_unix(void) { sock_pair(AF_UNIX); }
+
+static void connect_refused(void)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_port = htons(47009),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	connect(c, (void *)&in, sizeof(in));
+	close(c);
+}
+
+static void bpf_load(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	strcpy(attr.prog_name, "bpfaudit_test");
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void ptrace_child(void)
+{
+	pid_t child = fork();
+	long word = 0;
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	ptrace(PTRACE_ATTACH, child, NULL, NULL);
+	waitpid(child, NULL, 0);
+	ptrace(PTRACE_POKEDATA, child, (void *)&word, (void *)1);
+	ptrace(PTRACE_DETACH, child, NULL, NULL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static void change_ids(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (setresgid(65534, 65534, 65534) || setgid(65534))
+		return;
+	if (setreuid(0, 65534))
+		return;
+	if (setresuid(65534, 65534, 65534))
+		return;
+	if (setuid(65534))
+		return;
+	syscall(SYS_capget, &h, d);
+	d[0].effective = d[0].permitted = d[0].inheritable = 0;
+	syscall(SYS_capset, &h, d);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: events DIR MANIFEST\n");
+		return 2;
+	}
+	dir = argv[1];
+	manifest = fopen(argv[2], "w");
+	if (!manifest) {
+		perror(argv[2]);
+		return 1;
+	}
+	run("mmap_file", mmap_file_exec);
+	run("mmap_anon", mmap_anon_exec);
+	run("mprotect", mprotect_exec);
+	run("memfd", memfd_exec);
+	run("inet", sock_inet);
+	run("inet6", sock_inet6);
+	run("unix", sock_unix);
+	run("refused", connect_refused);
+	run("bpf", bpf_load);
+	run("ptrace", ptrace_child);
+	run("ids", change_ids);
+	return fclose(manifest) ? 1 : 0;
+}
