@@ -224,6 +224,81 @@ static __always_inline void cred_exit(struct call_state *s,
 		  &o->new_inheritable, &o->new_ambient);
 }
 
+/* --- ptrace: attach, seize and pokes ------------------------------------ */
+
+#define PTRACE_POKETEXT 4
+#define PTRACE_POKEDATA 5
+#define PTRACE_POKEUSER 6
+#define PTRACE_ATTACH 16
+#define PTRACE_SEIZE 0x4206
+#define PTRACED_MAX 64
+
+static __always_inline bool ptrace_wanted(__u64 request)
+{
+	return request == PTRACE_ATTACH || request == PTRACE_SEIZE ||
+	       request == PTRACE_POKETEXT || request == PTRACE_POKEDATA ||
+	       request == PTRACE_POKEUSER;
+}
+
+struct ptraced_walk {
+	struct list_head *head;
+	struct list_head *pos;
+	__u32 pid;
+	struct task_struct *found;
+};
+
+/* One step through the tracer's list of tracees (task->ptraced). */
+static long ptraced_step(__u32 i, struct ptraced_walk *w)
+{
+	struct list_head *pos = w->pos;
+	struct task_struct *t;
+
+	if (!pos || pos == w->head)
+		return 1;
+	t = (void *)pos - bpf_core_field_offset(struct task_struct,
+						ptrace_entry);
+	if (BPF_CORE_READ(t, pid) == w->pid) {
+		w->found = t;
+		return 1;
+	}
+	w->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+static __always_inline void ptrace_exit(struct call_state *s,
+					struct task_struct *task, long ret)
+{
+	struct ba_ptrace_target *o = &s->hdr.x.target;
+	struct ptraced_walk w = { .pid = s->hdr.args[1] };
+	struct fs_struct *fs;
+	struct file *exe;
+	struct task_struct *t;
+
+	if (ret < 0)
+		return;
+	w.head = __builtin_preserve_access_index(&task->ptraced);
+	w.pos = BPF_CORE_READ(task, ptraced.next);
+	bpf_loop(PTRACED_MAX, ptraced_step, &w, 0);
+	t = w.found;
+	if (!t)
+		return;
+	o->found = 1;
+	o->opid = BPF_CORE_READ(t, tgid);
+	o->oauid = BPF_CORE_READ(t, loginuid.val);
+	o->ouid = BPF_CORE_READ(t, cred, uid.val);
+	o->oses = BPF_CORE_READ(t, sessionid);
+	bpf_core_read_str(o->ocomm, sizeof(o->ocomm), &t->comm);
+	exe = BPF_CORE_READ(t, mm, exe_file);
+	if (!exe)
+		return;
+	file_fill(&o->exe, exe);
+	fs = BPF_CORE_READ(task, fs);
+	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_TARGET_EXE,
+		  __builtin_preserve_access_index(&exe->f_path),
+		  __builtin_preserve_access_index(&fs->root), &s->tally,
+		  &s->hdr.flags);
+}
+
 /* --- shared entry and exit ---------------------------------------------- */
 
 /* The in-kernel filter: a call that is not wanted never touches the ring. */
@@ -234,6 +309,8 @@ static __always_inline bool call_wanted(__u32 kind, const __u64 *args)
 		return args[2] & PROT_EXEC;
 	case BA_KIND_BPF:
 		return args[0] == BPF_PROG_LOAD_CMD;
+	case BA_KIND_PTRACE:
+		return ptrace_wanted(args[0]);
 	}
 	return true;
 }
@@ -278,6 +355,9 @@ static __always_inline int call_exit(long ret)
 		break;
 	case BA_KIND_CRED:
 		cred_exit(s, task);
+		break;
+	case BA_KIND_PTRACE:
+		ptrace_exit(s, task, ret);
 		break;
 	}
 	call_capture_proctitle(s, task);
@@ -329,5 +409,6 @@ CALL_PROBES(setresgid, 119, BA_KIND_CRED)
 CALL_PROBES(setfsuid, 122, BA_KIND_CRED)
 CALL_PROBES(setfsgid, 123, BA_KIND_CRED)
 CALL_PROBES(capset, 126, BA_KIND_CRED)
+CALL_PROBES(ptrace, 101, BA_KIND_PTRACE)
 
 #endif /* BPFAUDIT_CALLS_H */

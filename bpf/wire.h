@@ -35,6 +35,7 @@ enum ba_kind {
 	BA_KIND_SOCKET,		/* connect, bind, listen, accept, accept4 */
 	BA_KIND_BPF,		/* bpf(BPF_PROG_LOAD) */
 	BA_KIND_CRED,		/* setuid family, capset */
+	BA_KIND_PTRACE,		/* ptrace attach, seize, pokes */
 	BA_KIND_MAX,
 };
 
@@ -48,6 +49,7 @@ enum ba_field {
 	BA_FIELD_EXE,		/* path components, leaf first */
 	BA_FIELD_PROCTITLE,	/* the caller's cmdline */
 	BA_FIELD_VMA_FILE,	/* mapped file's path components, leaf first */
+	BA_FIELD_TARGET_EXE,	/* ptrace target's executable, leaf first */
 	BA_FIELD_MAX,
 };
 
@@ -142,6 +144,17 @@ struct ba_cred {
 	__u64 new_effective, new_permitted, new_inheritable, new_ambient;
 };
 
+/* The task a ptrace request acted on (OBJ_PID), if the tracer has it. */
+struct ba_ptrace_target {
+	__u32 found;
+	__u32 opid;		/* tgid */
+	__u32 oauid;
+	__u32 ouid;
+	__u32 oses;
+	char ocomm[BA_COMM_LEN];
+	struct ba_file exe;
+};
+
 /*
  * The header closes an event: it is submitted after every chunk, and says
  * how many chunks were submitted and how many could not be.
@@ -170,6 +183,7 @@ struct ba_header {
 		struct ba_sock sock;
 		struct ba_bpf_prog prog;
 		struct ba_cred cred;
+		struct ba_ptrace_target target;
 	} x;
 };
 

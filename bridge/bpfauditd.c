@@ -193,7 +193,8 @@ int daemon_rotate(struct daemon *d)
 static bool needs_restart(const struct bpfaudit_config *a,
 			  const struct bpfaudit_config *b)
 {
-	return a->attach_mode != b->attach_mode || a->argv_max != b->argv_max ||
+	return a->attach_mode != b->attach_mode || a->events != b->events ||
+	       a->argv_max != b->argv_max ||
 	       a->ringbuf_size != b->ringbuf_size ||
 	       a->promise_timeout != b->promise_timeout ||
 	       a->promise_max_mem != b->promise_max_mem ||
@@ -220,6 +221,7 @@ int daemon_reload(struct daemon *d)
 		struct bpfaudit_config live = cfg;
 
 		live.attach_mode = d->cfg.attach_mode;
+		live.events = d->cfg.events;
 		live.argv_max = d->cfg.argv_max;
 		live.ringbuf_size = d->cfg.ringbuf_size;
 		live.promise_timeout = d->cfg.promise_timeout;

@@ -30,6 +30,7 @@ enum key_type {
 	KT_UINT,	/* decimal number within [min, max] */
 	KT_POW2,	/* KT_UINT that must also be a power of two */
 	KT_ENUM,	/* one of names[], case-insensitive, stored as its index */
+	KT_SET,		/* names[] separated by commas or spaces, stored as bits */
 	KT_LOG_FORMAT,	/* accepted for auditd.conf familiarity: RAW only */
 };
 
@@ -68,6 +69,11 @@ static const char *const size_action_names[] = {
 	NULL,
 };
 
+/* In the order of enum ba_kind: bit i is kind i + 1. */
+static const char *const event_names[] = {
+	"exec", "mmap", "socket", "bpf", "cred", "ptrace", NULL,
+};
+
 static const char *const attach_names[] = {
 	[ATTACH_AUTO] = "auto",
 	[ATTACH_LSM] = "lsm",
@@ -87,6 +93,7 @@ _Static_assert(sizeof(enum attach_mode) == sizeof(unsigned int), "enum size");
 #define K_NUM(n, t, f, lo, hi) \
 			{ .name = n, .type = t, FIELD(f), .min = lo, .max = hi }
 #define K_ENUM(n, f, tbl) { .name = n, .type = KT_ENUM, FIELD(f), .names = tbl }
+#define K_SET(n, f, tbl) { .name = n, .type = KT_SET, FIELD(f), .names = tbl }
 
 static const struct key_desc keys[] = {
 	K_TEXT("log_file", KT_PATH, log_file),
@@ -98,6 +105,7 @@ static const struct key_desc keys[] = {
 	K_NUM("num_logs", KT_UINT, num_logs, 0, 999),
 	K_ENUM("max_log_file_action", max_log_file_action, size_action_names),
 	K_ENUM("attach_mode", attach_mode, attach_names),
+	K_SET("events", events, event_names),
 	K_NUM("argv_max", KT_UINT, argv_max, 4096, 16777216),
 	K_NUM("ringbuf_size", KT_POW2, ringbuf_size, 1, 1024),
 	K_NUM("promise_timeout", KT_UINT, promise_timeout, 10, 600000),
@@ -153,6 +161,7 @@ void config_defaults(struct bpfaudit_config *c)
 	c->num_logs = 5;
 	c->max_log_file_action = SIZE_ROTATE;
 	c->attach_mode = ATTACH_AUTO;
+	c->events = EVENTS_ALL;
 	c->argv_max = 1048576;
 	c->ringbuf_size = 16;
 	c->promise_timeout = 2000;
@@ -267,24 +276,54 @@ static int set_number(const struct parse_ctx *p, const struct key_desc *k,
 	return 0;
 }
 
-static int set_enum(const struct parse_ctx *p, const struct key_desc *k,
-		    const char *val, void *field)
+/* The index of val in k->names, or -1 after reporting the choices. */
+static int name_index(const struct parse_ctx *p, const struct key_desc *k,
+		      const char *val)
 {
 	char list[256];
 	size_t used = 0;
 	unsigned int i;
 
-	for (i = 0; k->names[i]; i++) {
-		if (!strcasecmp(k->names[i], val)) {
-			store_number(field, k->size, i);
-			return 0;
-		}
-	}
+	for (i = 0; k->names[i]; i++)
+		if (!strcasecmp(k->names[i], val))
+			return i;
 	list[0] = '\0';
 	for (i = 0; k->names[i] && used < sizeof(list); i++)
 		used += snprintf(list + used, sizeof(list) - used, "%s%s",
 				 i ? ", " : "", k->names[i]);
 	return fail(p, "%s: '%s' is not one of %s", k->name, val, list);
+}
+
+static int set_enum(const struct parse_ctx *p, const struct key_desc *k,
+		    const char *val, void *field)
+{
+	int i = name_index(p, k, val);
+
+	if (i < 0)
+		return -1;
+	store_number(field, k->size, i);
+	return 0;
+}
+
+static int set_bits(const struct parse_ctx *p, const struct key_desc *k,
+		    const char *val, void *field)
+{
+	char copy[CONFIG_MAX_LINE + 1], *tok, *save;
+	unsigned int bits = 0;
+	int i;
+
+	snprintf(copy, sizeof(copy), "%s", val);
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		i = name_index(p, k, tok);
+		if (i < 0)
+			return -1;
+		bits |= 1u << i;
+	}
+	if (!bits)
+		return fail(p, "%s: missing value", k->name);
+	store_number(field, k->size, bits);
+	return 0;
 }
 
 static int set_text(const struct parse_ctx *p, const struct key_desc *k,
@@ -315,6 +354,8 @@ static int set_value(const struct parse_ctx *p, const struct key_desc *k,
 		return set_number(p, k, val, field);
 	case KT_ENUM:
 		return set_enum(p, k, val, field);
+	case KT_SET:
+		return set_bits(p, k, val, field);
 	case KT_LOG_FORMAT:
 		if (strcasecmp(val, "raw"))
 			return fail(p, "%s: '%s' is not supported, only RAW is",

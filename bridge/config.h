@@ -38,6 +38,9 @@ enum attach_mode {
 	ATTACH_TRACEPOINT,
 };
 
+/* events: one bit per event kind, bit i for enum ba_kind i + 1. */
+#define EVENTS_ALL	0x3fu
+
 struct bpfaudit_config {
 	char log_file[4096];		/* absolute path of the log */
 	char log_group[64];		/* group name or number, resolved at open */
@@ -47,6 +50,7 @@ struct bpfaudit_config {
 	unsigned int num_logs;
 	enum size_action max_log_file_action;
 	enum attach_mode attach_mode;
+	unsigned int events;		/* kinds captured, EVENTS_ALL by default */
 	unsigned long argv_max;		/* bytes of argv captured per exec */
 	unsigned int ringbuf_size;	/* MiB, power of two */
 	unsigned int promise_timeout;	/* ms */

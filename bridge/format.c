@@ -293,6 +293,8 @@ int format_event(const struct ba_event *ev, const struct audit_stamp *st,
 		return format_bpf(ev, st, out);
 	case BA_KIND_CRED:
 		return format_cred(ev, st, out);
+	case BA_KIND_PTRACE:
+		return format_ptrace(ev, st, out);
 	default:
 		return 0;
 	}

@@ -3,7 +3,8 @@
  * Record sets of the one-syscall event kinds, as kernel audit writes them
  * for a rule on the syscall (mmap/mprotect: SYSCALL, MMAP; connect/bind:
  * SYSCALL, SOCKADDR, and CWD/PATH for unix paths; bpf: BPF, SYSCALL;
- * capset: SYSCALL, CAPSET; each closed by PROCTITLE), with what the kernel
+ * capset: SYSCALL, CAPSET; ptrace attach/seize: SYSCALL, OBJ_PID; each
+ * closed by PROCTITLE), with what the kernel
  * leaves out appended after key=. Pure functions, like format.c.
  */
 #include <arpa/inet.h>
@@ -271,6 +272,64 @@ int format_cred(const struct ba_event *ev, const struct audit_stamp *st,
 		add_cap(out, "cap_pp", c->new_permitted);
 		add_cap(out, "cap_pe", c->new_effective);
 		add_cap(out, "cap_pa", c->new_ambient);
+		format_record_end(out);
+		records++;
+	}
+	format_closing(ev, st, out);
+	return records;
+}
+
+/* --- ptrace ------------------------------------------------------------- */
+
+#define PTRACE_ATTACH 16
+#define PTRACE_SEIZE 0x4206
+
+static const char *ptrace_request_name(unsigned long long r)
+{
+	switch (r) {
+	case 4:
+		return "poketext";
+	case 5:
+		return "pokedata";
+	case 6:
+		return "pokeuser";
+	case PTRACE_ATTACH:
+		return "attach";
+	case PTRACE_SEIZE:
+		return "seize";
+	}
+	return "other";
+}
+
+static void ptrace_extras(const struct ba_event *ev, struct strbuf *out)
+{
+	const struct ba_ptrace_target *t = &ev->hdr.x.target;
+
+	strbuf_printf(out, " ptrace_request=%s",
+		      ptrace_request_name(ev->hdr.args[0]));
+	if (!t->found)
+		return;
+	strbuf_printf(out, " target_pid=%u", t->opid);
+	format_path_field(out, " target_exe=",
+			  format_field(ev, BA_FIELD_TARGET_EXE));
+}
+
+int format_ptrace(const struct ba_event *ev, const struct audit_stamp *st,
+		  struct strbuf *out)
+{
+	const struct ba_ptrace_target *t = &ev->hdr.x.target;
+	unsigned long long req = ev->hdr.args[0];
+	int records = 2;
+
+	format_syscall(ev, 0, st, out, ptrace_extras);
+	/* audit_ptrace(): on attach and seize; the ids print signed */
+	if ((req == PTRACE_ATTACH || req == PTRACE_SEIZE) && t->found) {
+		format_record_start(out, "OBJ_PID", st);
+		strbuf_printf(out, "opid=%d oauid=%d ouid=%d oses=%d ocomm=",
+			      (int)t->opid, (int)t->oauid, (int)t->ouid,
+			      (int)t->oses);
+		audit_add_untrusted(out, t->ocomm,
+				    strnlen(t->ocomm, sizeof(t->ocomm)));
 		format_record_end(out);
 		records++;
 	}

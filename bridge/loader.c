@@ -27,7 +27,7 @@
  * modes (such as the exec image stage) are listed in each.
  */
 #define VARIANT_PROGS 24
-#define MAX_VARIANTS 16
+#define MAX_VARIANTS 32
 #define PROBE_RING_BYTES 4096
 
 struct variant {
@@ -47,6 +47,7 @@ static const struct {
 	{ BA_KIND_CRED, { "setuid", "setgid", "setreuid", "setregid",
 			  "setresuid", "setresgid", "setfsuid", "setfsgid",
 			  "capset" } },
+	{ BA_KIND_PTRACE, { "ptrace" } },
 };
 
 /* A one-syscall kind in one mode: every syscall's entry and exit programs,
@@ -102,8 +103,10 @@ static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 	};
 	/* These kinds have no LSM hook of their own yet: their lsm variant
 	 * is the fentry/fexit pair on the syscall, as in fentry mode. */
+	_Static_assert(3 + 3 * sizeof(call_kinds) / sizeof(call_kinds[0]) <=
+			       MAX_VARIANTS, "raise MAX_VARIANTS");
 	for (k = 0; k < sizeof(call_kinds) / sizeof(call_kinds[0]); k++)
-		for (m = 0; m < 3 && n < MAX_VARIANTS; m++)
+		for (m = 0; m < 3; m++)
 			v[n++] = call_variant(s, k, call_modes[m]);
 	return n;
 }
@@ -121,8 +124,16 @@ const char *loader_kind_name(int kind)
 		return "bpf";
 	case BA_KIND_CRED:
 		return "cred";
+	case BA_KIND_PTRACE:
+		return "ptrace";
 	}
 	return "unknown";
+}
+
+const char *loader_mode_name(const struct loader *l, int kind)
+{
+	return l->mode[kind] == ATTACH_AUTO ? "off" :
+					      attach_mode_name(l->mode[kind]);
 }
 
 const char *loader_loss_cause_name(int cause)
@@ -353,8 +364,11 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 		return -1;
 	}
 	nv = variants_of(list, v);
-	for (kind = 1; kind < BA_KIND_MAX && !ret; kind++)
+	for (kind = 1; kind < BA_KIND_MAX && !ret; kind++) {
+		if (!(cfg->events & (1u << (kind - 1))))
+			continue;	/* switched off: nothing loads */
 		ret = choose_mode(l, cfg, v, nv, kind, err, errlen);
+	}
 	bpfaudit_bpf__destroy(list);
 	return ret;
 }

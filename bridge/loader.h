@@ -37,6 +37,9 @@ int loader_read_loss(struct loader *l, uint64_t *out);
 /* Stops every program; the ring can still be drained. */
 void loader_detach(struct loader *l);
 const char *loader_kind_name(int kind);
+/* The mode a kind runs in, or "off" when bpfauditd.conf's events has
+ * switched it off. */
+const char *loader_mode_name(const struct loader *l, int kind);
 const char *loader_loss_cause_name(int cause);
 void loader_close(struct loader *l);
 

@@ -63,7 +63,7 @@ static void attach_fields(struct daemon *d, struct strbuf *sb)
 
 	for (kind = 1; kind < BA_KIND_MAX; kind++)
 		strbuf_printf(sb, " attach_%s=%s", loader_kind_name(kind),
-			      attach_mode_name(d->loader.mode[kind]));
+			      loader_mode_name(&d->loader, kind));
 }
 
 void report_start(struct daemon *d)
@@ -199,7 +199,7 @@ void report_status(struct daemon *d, struct strbuf *out)
 		      getpid(), PACKAGE_VERSION, d->cfg.log_file);
 	for (kind = 1; kind < BA_KIND_MAX; kind++) {
 		strbuf_printf(out, "attach.%s = %s\n", loader_kind_name(kind),
-			      attach_mode_name(d->loader.mode[kind]));
+			      loader_mode_name(&d->loader, kind));
 		if (d->loader.skipped[kind][0])
 			strbuf_printf(out, "attach.%s.skipped = %s\n",
 				      loader_kind_name(kind),

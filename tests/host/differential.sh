@@ -13,24 +13,47 @@ KLOG=$T/k/log/audit.log
 BLOG=$T/b/log/audit.log
 
 start_auditd "$T/k" || { not_ok "private auditd started"; finish; exit 1; }
+# Rules for what bpfaudit captures by default.
 auditctl -a always,exit -F arch=b64 -S execve,execveat -k bpfaudit-diff >/dev/null
+auditctl -a always,exit -F arch=b64 -S mmap,mprotect -F 'a2&4' -k bpfaudit-diff >/dev/null
+auditctl -a always,exit -F arch=b64 -S connect,bind,listen,accept,accept4 \
+	-S setuid,setgid,setreuid,setregid,setresuid,setresgid,setfsuid,setfsgid \
+	-S capset -k bpfaudit-diff >/dev/null
+auditctl -a always,exit -F arch=b64 -S bpf -F a0=5 -k bpfaudit-diff >/dev/null
+for req in 4 5 6 16 0x4206; do
+	auditctl -a always,exit -F arch=b64 -S ptrace -F a0=$req -k bpfaudit-diff >/dev/null
+done
 start_daemon "$T/b" || exit 1
 "$WORKLOAD" "$T/wl" "$T/manifest" || exit 1
+mkdir -p "$T/ev"
+"$EVENTS" "$T/ev" "$T/ev.manifest" || exit 1
+cat "$T/ev.manifest" >>"$T/manifest"
 check "kernel audit logged every exec" wait_for 20 all_logged "$KLOG" "$T/manifest"
 check "bpfaudit logged every exec" wait_for 20 all_logged "$BLOG" "$T/manifest"
 stop_daemon
 stop_auditd
 
-# Records of one pid's exec, stamp removed, only what both sides write:
+# The events of one pid for the syscalls both capture, every record of
+# each, stamp removed, with only what both sides write:
 # - the kernel's BPRM_FCAPS record (capability transitions) is not emulated;
-# - key: the kernel's comes from the rule we loaded, bpfaudit has no rules here;
-# - bpfaudit's extra fields come after the kernel's and are dropped.
+# - key: the kernel's comes from the rules we loaded, bpfaudit has none here;
+# - bpfaudit's extra fields come after the kernel's and are dropped (on the
+#   BPF record, after op=LOAD).
+WANTED=' syscall=(59|322|9|10|42|43|49|50|288|321|105|106|113|114|117|119|122|123|126|101) '
 records_of() {
 	ausearch -if "$1" -p "$2" --raw 2>/dev/null |
-		grep -E '^type=(SYSCALL|EXECVE|CWD|PATH|PROCTITLE) ' |
-		grep -E "^type=SYSCALL .*syscall=(59|322) |^type=(EXECVE|CWD|PATH|PROCTITLE) " |
+		grep -Ev '^type=(BPRM_FCAPS|DAEMON_[A-Z]+) ' |
+		awk -v want="$WANTED" '
+			{ stamp = $2 }
+			stamp != last { flush(); last = stamp }
+			{ ev[n++] = $0; if ($1 == "type=SYSCALL" && $0 ~ want) keep = 1 }
+			function flush(  i) {
+				if (keep) for (i = 0; i < n; i++) print ev[i]
+				n = 0; keep = 0
+			}
+			END { flush() }' |
 		sed -e 's/msg=audit([0-9.:]*)/msg=audit()/' \
-		    -e 's/ key=.*$/ key=/'
+		    -e 's/ key=.*$/ key=/' -e 's/\(^type=BPF .* op=LOAD\).*/\1/'
 }
 
 while read -r tag pid rest; do

@@ -5,6 +5,9 @@
  * and credential changes. Each action runs in a child of its own and the
  * manifest gets a line TAG PID, so checkers find its records by pid.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +187,18 @@ static void ptrace_child(void)
 	waitpid(child, NULL, 0);
 }
 
+/* As root: drop the effective set, keep the permitted one. */
+static void drop_effective(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return;
+	d[0].effective = d[1].effective = 0;
+	syscall(SYS_capset, &h, d);
+}
+
 static void change_ids(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -225,5 +240,6 @@ int main(int argc, char **argv)
 	run("bpf", bpf_load);
 	run("ptrace", ptrace_child);
 	run("ids", change_ids);
+	run("capset", drop_effective);
 	return fclose(manifest) ? 1 : 0;
 }
