@@ -1,10 +1,13 @@
 #!/bin/sh
-# Runs inside the test VM as /payload/run.sh: the exec scenario of the host
-# tests under bpfauditd in each attach mode, checked in the guest with
-# auparse and ausearch; the logs go back to the host for the cross-mode diff.
+# Runs inside the test VM as /payload/run.sh: the exec and event-kind
+# scenarios of the host tests under bpfauditd in each attach mode, checked
+# in the guest with auparse and ausearch (the event kinds with the host's
+# own checks, events-check.sh); the exec logs go back to the host for the
+# cross-mode diff.
 # Paths of the binaries come from /payload/env.
 set -u
 . /payload/env
+. /payload/events-check.sh
 out=/payload-out
 wl=/tmp/wl
 mkdir -p "$out" "$wl"
@@ -57,11 +60,23 @@ CONF
 	# can only differ in pids, times and serials.
 	"$WORKLOAD" "$wl" /tmp/manifest >/dev/null 2>&1
 	cp /tmp/manifest "$d/manifest"
-	if check_mode "$mode" "$d" >"$d/check.out"; then verdict=pass; else verdict=fail; rc=1; fi
+	mkdir -p "$d/ev"
+	"$EVENTS" "$d/ev" "$d/ev.manifest" >/dev/null 2>&1
+	verdict=pass
+	check_mode "$mode" "$d" >"$d/check.out" || verdict=fail
+	while read -r tag pid; do
+		wait_grep 20 "^type=SYSCALL .* pid=$pid " "$d/log/audit.log" ||
+			echo "  $tag: pid $pid not logged" >>"$d/check.out"
+	done <"$d/ev.manifest"
+	events_check "$d/log/audit.log" "$d/ev.manifest" "$d/ev" >"$d/events.out"
+	[ "$EV_FAILS" -eq 0 ] || verdict=fail
+	grep '^not ok' "$d/events.out" >>"$d/check.out"
+	kinds=$(grep -c '^ok' "$d/events.out")
+	[ "$verdict" = pass ] || rc=1
 	kill -TERM "$dpid"
 	wait "$dpid"
 	events=$(grep -c '^type=SYSCALL ' "$d/log/audit.log")
-	echo "VMRESULT $mode $verdict events=$events"
+	echo "VMRESULT $mode $verdict events=$events kind_checks=$kinds"
 	sed 's/^/  /' "$d/check.out"
 	cp "$d/log/audit.log" "$out/$mode.log"
 	cp "$d/manifest" "$out/$mode.manifest"

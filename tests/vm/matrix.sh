@@ -3,7 +3,7 @@
 # VM carrying bpfauditd and runs the exec scenario in every attach mode;
 # then checks on the host that each mode wrote the same records as the
 # tracepoint mode, pids, times and serials aside. Prints the matrix.
-# Needs BPFAUDITD, BPFAUDITCTL, WORKLOAD, AUDITCHECK (set by make check-vm).
+# Needs BPFAUDITD, WORKLOAD, EVENTS, AUDITCHECK (set by make check-vm).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -16,17 +16,20 @@ modes="tracepoint fentry lsm"
 # where they stay visible.
 payload=$work/payload
 mkdir -p "$payload" "$work/bin"
-cp "$BPFAUDITD" "$WORKLOAD" "$AUDITCHECK" "$work/bin/"
+cp "$BPFAUDITD" "$WORKLOAD" "$EVENTS" "$AUDITCHECK" "$work/bin/"
 cp "$here/guest-exec.sh" "$payload/run.sh"
+cp "$here/../host/events-check.sh" "$payload/"
 cat >"$payload/env" <<ENV
 BPFAUDITD=$work/bin/bpfauditd
 WORKLOAD=$work/bin/workload
+EVENTS=$work/bin/events
 AUDITCHECK=$work/bin/auditcheck
 MODES="$modes"
 ENV
 EXTRA_FILES="/etc/passwd:/etc/passwd /etc/group:/etc/group" \
 	"$here/mkinitramfs.sh" "$work/initrd.gz" "$payload" \
-	"$work/bin/bpfauditd" "$work/bin/workload" "$work/bin/auditcheck" \
+	"$work/bin/bpfauditd" "$work/bin/workload" "$work/bin/events" \
+	"$work/bin/auditcheck" \
 	"$(command -v ausearch)" /usr/bin/true >/dev/null
 
 # records_by_tag DIR MODE TAG: that exec's record set, with what may
@@ -52,7 +55,7 @@ while read -r id version vmlinuz; do
 	for mode in $modes; do
 		line=$(tr -d '\r' <"$dir/console.log" | grep -a "^VMRESULT $mode " || true)
 		verdict=$(awk '{ print $3 }' <<<"$line")
-		events=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' <<<"$line")
+		events=$(sed -n 's/.* events=\([0-9]*\).*/\1/p' <<<"$line")
 		same=-
 		if [ "$verdict" = pass ] && [ "$mode" != tracepoint ] &&
 			[ -s "$dir/out/tracepoint.log" ]; then
