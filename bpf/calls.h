@@ -69,11 +69,12 @@ static __always_inline void sock_enter(struct call_state *s)
 
 	if (nr != 42 && nr != 49)
 		return;
-	if (len > BA_SOCKADDR_MAX)
-		len = BA_SOCKADDR_MAX;
-	s->hdr.x.sock.saddr_len = len;
-	barrier_var(len);	/* the clamped value is the one passed */
-	bpf_probe_read_user(s->hdr.x.sock.saddr, len, (void *)s->hdr.args[1]);
+	/* move_addr_to_kernel() refuses these before audit sees them */
+	if (len == 0 || len > BA_SOCKADDR_MAX)
+		return;
+	if (!bpf_probe_read_user(s->hdr.x.sock.saddr, len,
+				 (void *)s->hdr.args[1]))
+		s->hdr.x.sock.saddr_len = len;
 }
 
 static __always_inline void sock_fill(struct ba_sock *out, struct sock *sk)
@@ -121,6 +122,25 @@ static __always_inline void unix_path_fill(struct ba_sock *out, struct sock *sk)
 	out->parent.valid = 1;
 }
 
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+/* accept with an address buffer: the peer as copied out (SOCKADDR). */
+static __always_inline void accept_peer(struct call_state *s)
+{
+	int ulen = 0;
+	__u64 len;
+
+	if (bpf_probe_read_user(&ulen, sizeof(ulen), (void *)s->hdr.args[2]))
+		return;
+	len = ulen;
+	if (len == 0 || len > BA_SOCKADDR_MAX)
+		return;
+	if (!bpf_probe_read_user(s->hdr.x.sock.saddr, len,
+				 (void *)s->hdr.args[1]))
+		s->hdr.x.sock.saddr_len = len;
+}
+
 static __always_inline void sock_exit(struct call_state *s,
 				      struct task_struct *task, long ret)
 {
@@ -133,13 +153,15 @@ static __always_inline void sock_exit(struct call_state *s,
 	if (fd < 0)
 		return;
 	f = fd_file(task, fd);
-	if (!f)
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return;
 	sock = BPF_CORE_READ(f, private_data);
 	sk = BPF_CORE_READ(sock, sk);
 	if (!sk)
 		return;
 	sock_fill(&s->hdr.x.sock, sk);
+	if ((nr == 43 || nr == 288) && s->hdr.args[1])
+		accept_peer(s);
 	if (s->hdr.x.sock.family != AF_UNIX || ret < 0)
 		return;
 	/* bind names the new socket; connect reaches its peer's. */
@@ -299,6 +321,67 @@ static __always_inline void ptrace_exit(struct call_state *s,
 		  &s->hdr.flags);
 }
 
+/* --- init_module, finit_module, delete_module ----------------------------- */
+
+#define NR_INIT_MODULE 175
+#define NR_DELETE_MODULE 176
+#define NR_FINIT_MODULE 313
+
+static __always_inline void module_enter(struct call_state *s)
+{
+	struct ba_module *m = &s->hdr.x.module;
+	struct task_struct *task;
+	struct file *f;
+
+	switch (s->hdr.syscall) {
+	case NR_INIT_MODULE:
+		m->size = s->hdr.args[1];
+		break;
+	case NR_FINIT_MODULE:
+		task = bpf_get_current_task_btf();
+		f = fd_file(task, s->hdr.args[0]);
+		if (!f)
+			break;
+		file_fill(&m->file, f);
+		m->size = BPF_CORE_READ(f, f_inode, i_size);
+		break;
+	case NR_DELETE_MODULE:
+		bpf_probe_read_user_str(m->name, sizeof(m->name),
+					(void *)s->hdr.args[0]);
+		break;
+	}
+}
+
+/* The module the current call is loading, once the kernel parsed it. */
+SEC("tp_btf/module_load")
+int BPF_PROG(module_loaded, struct module *mod)
+{
+	struct call_state *s = call_current();
+
+	if (s && s->hdr.kind == BA_KIND_MODULE)
+		bpf_core_read_str(s->hdr.x.module.name,
+				  sizeof(s->hdr.x.module.name), &mod->name);
+	return 0;
+}
+
+static __always_inline void module_exit(struct call_state *s,
+					struct task_struct *task)
+{
+	struct fs_struct *fs;
+	struct file *f;
+
+	if (s->hdr.syscall != NR_FINIT_MODULE || !s->hdr.x.module.file.valid)
+		return;
+	f = fd_file(task, s->hdr.args[0]);
+	if (!f)
+		return;
+	fs = BPF_CORE_READ(task, fs);
+	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_MODULE_FILE,
+		  __builtin_preserve_access_index(&f->f_path),
+		  __builtin_preserve_access_index(&fs->root), &s->tally,
+		  &s->hdr.flags);
+}
+
 /* --- shared entry and exit ---------------------------------------------- */
 
 /* The in-kernel filter: a call that is not wanted never touches the ring. */
@@ -331,13 +414,15 @@ static __always_inline int call_enter(__u32 kind, __u32 nr,
 		sock_enter(s);
 	else if (kind == BA_KIND_CRED)
 		cred_enter(s);
+	else if (kind == BA_KIND_MODULE)
+		module_enter(s);
 	return 0;
 }
 
-static __always_inline int call_exit(long ret)
+static __always_inline int call_exit(__u32 nr, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct call_state *s = call_current();
+	struct call_state *s = call_ending(nr);
 
 	if (!s || s->hdr.kind == BA_KIND_EXEC)
 		return 0;
@@ -359,6 +444,9 @@ static __always_inline int call_exit(long ret)
 	case BA_KIND_PTRACE:
 		ptrace_exit(s, task, ret);
 		break;
+	case BA_KIND_MODULE:
+		module_exit(s, task);
+		break;
 	}
 	call_capture_proctitle(s, task);
 	call_submit(s);
@@ -379,7 +467,7 @@ static __always_inline int call_exit(long ret)
 	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
 	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)              \
 	{                                                                     \
-		return call_exit(ctx->ret);                                   \
+		return call_exit(nr, ctx->ret);                               \
 	}                                                                     \
 	SEC("fentry/__x64_sys_" #name)                                        \
 	int BPF_PROG(fentry_##name, struct pt_regs *regs)                     \
@@ -389,7 +477,7 @@ static __always_inline int call_exit(long ret)
 	SEC("fexit/__x64_sys_" #name)                                         \
 	int BPF_PROG(fexit_##name, struct pt_regs *regs, long ret)            \
 	{                                                                     \
-		return call_exit(ret);                                        \
+		return call_exit(nr, ret);                                    \
 	}
 
 CALL_PROBES(mmap, 9, BA_KIND_MMAP)
@@ -410,5 +498,8 @@ CALL_PROBES(setfsuid, 122, BA_KIND_CRED)
 CALL_PROBES(setfsgid, 123, BA_KIND_CRED)
 CALL_PROBES(capset, 126, BA_KIND_CRED)
 CALL_PROBES(ptrace, 101, BA_KIND_PTRACE)
+CALL_PROBES(init_module, NR_INIT_MODULE, BA_KIND_MODULE)
+CALL_PROBES(finit_module, NR_FINIT_MODULE, BA_KIND_MODULE)
+CALL_PROBES(delete_module, NR_DELETE_MODULE, BA_KIND_MODULE)
 
 #endif /* BPFAUDIT_CALLS_H */

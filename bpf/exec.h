@@ -156,10 +156,10 @@ static __always_inline void exec_capture_caller(struct call_state *s,
 	call_capture_proctitle(s, task);
 }
 
-static __always_inline int exec_exit(long ret)
+static __always_inline int exec_exit(__u32 nr, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct call_state *s = call_current();
+	struct call_state *s = call_ending(nr);
 
 	if (!s || s->hdr.kind != BA_KIND_EXEC)
 		return 0;
@@ -188,13 +188,13 @@ int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_execve")
 int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit(NR_EXECVE, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit(NR_EXECVEAT, ctx->ret);
 }
 
 /* fentry and lsm modes: fentry/fexit on the syscalls for entry and result. */
@@ -213,13 +213,13 @@ int BPF_PROG(fentry_execveat, struct pt_regs *regs)
 SEC("fexit/__x64_sys_execve")
 int BPF_PROG(fexit_execve, struct pt_regs *regs, long ret)
 {
-	return exec_exit(ret);
+	return exec_exit(NR_EXECVE, ret);
 }
 
 SEC("fexit/__x64_sys_execveat")
 int BPF_PROG(fexit_execveat, struct pt_regs *regs, long ret)
 {
-	return exec_exit(ret);
+	return exec_exit(NR_EXECVEAT, ret);
 }
 
 /* fentry mode: the binary check through the security_* function. */

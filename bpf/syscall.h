@@ -29,13 +29,10 @@ struct {
 	__type(value, struct call_state);
 } calls SEC(".maps");
 
-/* A zeroed state is built here: it is too large for the BPF stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct call_state);
-} call_scratch SEC(".maps");
+/* Never written: the zeroed value a state starts from, too large for the
+ * stack; the state itself is then filled in its own map slot, which no
+ * other task touches, so preemption cannot mix two calls up. */
+static const struct call_state call_zero = {};
 
 static __always_inline __u32 current_tid(void)
 {
@@ -62,13 +59,19 @@ static __always_inline void regs_args(struct pt_regs *regs, __u64 *args)
 static __always_inline struct call_state *call_begin(__u32 kind, __u32 nr,
 						     const __u64 *args)
 {
-	__u32 zero = 0, tid = current_tid();
-	struct call_state *s = bpf_map_lookup_elem(&call_scratch, &zero);
+	__u32 tid = current_tid();
+	struct call_state *s;
 	int i;
 
+	/* BPF_ANY: a state left by a call whose exit was never seen (the
+	 * programs attached in between) is replaced */
+	if (bpf_map_update_elem(&calls, &tid, &call_zero, BPF_ANY)) {
+		loss_count(kind, BA_LOSS_STATE);
+		return NULL;
+	}
+	s = bpf_map_lookup_elem(&calls, &tid);
 	if (!s)
 		return NULL;
-	__builtin_memset(s, 0, sizeof(*s));
 	s->hdr.type = BA_REC_HEADER;
 	s->hdr.kind = kind;
 	s->hdr.version = BA_WIRE_VERSION;
@@ -78,11 +81,7 @@ static __always_inline struct call_state *call_begin(__u32 kind, __u32 nr,
 	s->hdr.arch = AUDIT_ARCH_X86_64;
 	for (i = 0; i < 6; i++)
 		s->hdr.args[i] = args[i];
-	if (bpf_map_update_elem(&calls, &tid, s, BPF_ANY)) {
-		loss_count(kind, BA_LOSS_STATE);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&calls, &tid);
+	return s;
 }
 
 static __always_inline struct call_state *call_current(void)
@@ -90,6 +89,20 @@ static __always_inline struct call_state *call_current(void)
 	__u32 tid = current_tid();
 
 	return bpf_map_lookup_elem(&calls, &tid);
+}
+
+/* The state of the call now ending: a state of another syscall is stale
+ * (its exit was missed) and is dropped. */
+static __always_inline struct call_state *call_ending(__u32 nr)
+{
+	__u32 tid = current_tid();
+	struct call_state *s = bpf_map_lookup_elem(&calls, &tid);
+
+	if (s && s->hdr.syscall != nr) {
+		bpf_map_delete_elem(&calls, &tid);
+		return NULL;
+	}
+	return s;
 }
 
 /* Who made the call, and the executable's identity and path. */

@@ -36,6 +36,7 @@ enum ba_kind {
 	BA_KIND_BPF,		/* bpf(BPF_PROG_LOAD) */
 	BA_KIND_CRED,		/* setuid family, capset */
 	BA_KIND_PTRACE,		/* ptrace attach, seize, pokes */
+	BA_KIND_MODULE,		/* init_module, finit_module, delete_module */
 	BA_KIND_MAX,
 };
 
@@ -50,6 +51,7 @@ enum ba_field {
 	BA_FIELD_PROCTITLE,	/* the caller's cmdline */
 	BA_FIELD_VMA_FILE,	/* mapped file's path components, leaf first */
 	BA_FIELD_TARGET_EXE,	/* ptrace target's executable, leaf first */
+	BA_FIELD_MODULE_FILE,	/* finit_module's file, leaf first */
 	BA_FIELD_MAX,
 };
 
@@ -155,6 +157,14 @@ struct ba_ptrace_target {
 	struct ba_file exe;
 };
 
+#define BA_MODULE_NAME_LEN 56	/* MODULE_NAME_LEN on 64-bit */
+
+struct ba_module {
+	char name[BA_MODULE_NAME_LEN];	/* loaded (or asked to unload) */
+	__u64 size;			/* image or file size */
+	struct ba_file file;		/* finit_module's file */
+};
+
 /*
  * The header closes an event: it is submitted after every chunk, and says
  * how many chunks were submitted and how many could not be.
@@ -184,6 +194,7 @@ struct ba_header {
 		struct ba_bpf_prog prog;
 		struct ba_cred cred;
 		struct ba_ptrace_target target;
+		struct ba_module module;
 	} x;
 };
 

@@ -71,7 +71,7 @@ static const char *const size_action_names[] = {
 
 /* In the order of enum ba_kind: bit i is kind i + 1. */
 static const char *const event_names[] = {
-	"exec", "mmap", "socket", "bpf", "cred", "ptrace", NULL,
+	"exec", "mmap", "socket", "bpf", "cred", "ptrace", "module", NULL,
 };
 
 static const char *const attach_names[] = {

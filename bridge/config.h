@@ -39,7 +39,7 @@ enum attach_mode {
 };
 
 /* events: one bit per event kind, bit i for enum ba_kind i + 1. */
-#define EVENTS_ALL	0x3fu
+#define EVENTS_ALL	0x7fu
 
 struct bpfaudit_config {
 	char log_file[4096];		/* absolute path of the log */

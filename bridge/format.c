@@ -295,6 +295,8 @@ int format_event(const struct ba_event *ev, const struct audit_stamp *st,
 		return format_cred(ev, st, out);
 	case BA_KIND_PTRACE:
 		return format_ptrace(ev, st, out);
+	case BA_KIND_MODULE:
+		return format_module(ev, st, out);
 	default:
 		return 0;
 	}

@@ -65,6 +65,8 @@ int format_cred(const struct ba_event *ev, const struct audit_stamp *st,
 		struct strbuf *out);
 int format_ptrace(const struct ba_event *ev, const struct audit_stamp *st,
 		  struct strbuf *out);
+int format_module(const struct ba_event *ev, const struct audit_stamp *st,
+		  struct strbuf *out);
 
 /* Joins leaf-first, NUL-separated path components into "/a/b/c". */
 void format_join_path(struct strbuf *out, const char *comps, size_t len);

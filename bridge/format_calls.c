@@ -3,7 +3,8 @@
  * Record sets of the one-syscall event kinds, as kernel audit writes them
  * for a rule on the syscall (mmap/mprotect: SYSCALL, MMAP; connect/bind:
  * SYSCALL, SOCKADDR, and CWD/PATH for unix paths; bpf: BPF, SYSCALL;
- * capset: SYSCALL, CAPSET; ptrace attach/seize: SYSCALL, OBJ_PID; each
+ * capset: SYSCALL, CAPSET; ptrace attach/seize: SYSCALL, OBJ_PID; module
+ * loads: SYSCALL, KERN_MODULE; each
  * closed by PROCTITLE), with what the kernel
  * leaves out appended after key=. Pure functions, like format.c.
  */
@@ -163,7 +164,21 @@ static int unix_path_records(const struct ba_event *ev,
 	}
 	for (dir = len; dir > 0 && path[dir - 1] != '/'; dir--)
 		;
-	format_path_record(0, path, dir, &so->parent, "PARENT", st, out);
+	if (dir) {
+		format_path_record(0, path, dir, &so->parent, "PARENT", st,
+				   out);
+	} else {
+		/* a bare name: the kernel names the directory by the cwd */
+		struct strbuf cwd;
+		const struct ba_field_data *c = format_field(ev, BA_FIELD_CWD);
+
+		strbuf_init(&cwd);
+		if (c)
+			format_join_path(&cwd, c->data, c->len);
+		format_path_record(0, c ? cwd.buf : NULL, cwd.len, &so->parent,
+				   "PARENT", st, out);
+		strbuf_free(&cwd);
+	}
 	format_path_record(1, path, len, &so->node, "CREATE", st, out);
 	return 3;
 }
@@ -186,8 +201,8 @@ int format_socket(const struct ba_event *ev, const struct audit_stamp *st,
 	int records = 2;
 
 	format_syscall(ev, unix_path_items(ev), st, out, socket_extras);
-	if ((h->syscall == NR_CONNECT || h->syscall == NR_BIND) &&
-	    so->saddr_len) {
+	/* connect/bind: the address given; accept: the peer copied out */
+	if (so->saddr_len) {
 		format_record_start(out, "SOCKADDR", st);
 		strbuf_adds(out, "saddr=");
 		audit_add_hex(out, (const char *)so->saddr, so->saddr_len);
@@ -330,6 +345,51 @@ int format_ptrace(const struct ba_event *ev, const struct audit_stamp *st,
 			      (int)t->oses);
 		audit_add_untrusted(out, t->ocomm,
 				    strnlen(t->ocomm, sizeof(t->ocomm)));
+		format_record_end(out);
+		records++;
+	}
+	format_closing(ev, st, out);
+	return records;
+}
+
+/* --- init_module, finit_module, delete_module ----------------------------- */
+
+#define NR_DELETE_MODULE 176
+#define NR_FINIT_MODULE 313
+
+static void module_extras(const struct ba_event *ev, struct strbuf *out)
+{
+	const struct ba_module *m = &ev->hdr.x.module;
+	size_t len = strnlen(m->name, sizeof(m->name));
+
+	if (len) {
+		strbuf_adds(out, " module_name=");
+		audit_add_untrusted(out, m->name, len);
+	}
+	if (ev->hdr.syscall == NR_DELETE_MODULE)
+		return;
+	strbuf_printf(out, " module_size=%llu", (unsigned long long)m->size);
+	if (ev->hdr.syscall == NR_FINIT_MODULE && m->file.valid)
+		format_path_field(out, " module_file=",
+				  format_field(ev, BA_FIELD_MODULE_FILE));
+}
+
+int format_module(const struct ba_event *ev, const struct audit_stamp *st,
+		  struct strbuf *out)
+{
+	const struct ba_module *m = &ev->hdr.x.module;
+	size_t len = strnlen(m->name, sizeof(m->name));
+	int records = 2;
+
+	format_syscall(ev, 0, st, out, module_extras);
+	/* audit_log_kern_module(): loads only, "(null)" before the name */
+	if (ev->hdr.syscall != NR_DELETE_MODULE) {
+		format_record_start(out, "KERN_MODULE", st);
+		strbuf_adds(out, "name=");
+		if (len)
+			audit_add_untrusted(out, m->name, len);
+		else
+			strbuf_adds(out, "(null)");
 		format_record_end(out);
 		records++;
 	}

@@ -40,14 +40,20 @@ struct variant {
 static const struct {
 	int kind;
 	const char *syscalls[10];
+	const char *extra;	/* a BTF tracepoint program every mode uses */
 } call_kinds[] = {
-	{ BA_KIND_MMAP, { "mmap", "mprotect" } },
-	{ BA_KIND_SOCKET, { "connect", "bind", "listen", "accept", "accept4" } },
-	{ BA_KIND_BPF, { "bpf" } },
-	{ BA_KIND_CRED, { "setuid", "setgid", "setreuid", "setregid",
-			  "setresuid", "setresgid", "setfsuid", "setfsgid",
-			  "capset" } },
-	{ BA_KIND_PTRACE, { "ptrace" } },
+	{ .kind = BA_KIND_MMAP, .syscalls = { "mmap", "mprotect" } },
+	{ .kind = BA_KIND_SOCKET,
+	  .syscalls = { "connect", "bind", "listen", "accept", "accept4" } },
+	{ .kind = BA_KIND_BPF, .syscalls = { "bpf" } },
+	{ .kind = BA_KIND_CRED,
+	  .syscalls = { "setuid", "setgid", "setreuid", "setregid",
+			"setresuid", "setresgid", "setfsuid", "setfsgid",
+			"capset" } },
+	{ .kind = BA_KIND_PTRACE, .syscalls = { "ptrace" } },
+	{ .kind = BA_KIND_MODULE,
+	  .syscalls = { "init_module", "finit_module", "delete_module" },
+	  .extra = "module_loaded" },
 };
 
 /* A one-syscall kind in one mode: every syscall's entry and exit programs,
@@ -70,6 +76,9 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 			 call_kinds[k].syscalls[i]);
 		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
 	}
+	if (call_kinds[k].extra)
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].extra);
 	return v;
 }
 
@@ -126,12 +135,16 @@ const char *loader_kind_name(int kind)
 		return "cred";
 	case BA_KIND_PTRACE:
 		return "ptrace";
+	case BA_KIND_MODULE:
+		return "module";
 	}
 	return "unknown";
 }
 
 const char *loader_mode_name(const struct loader *l, int kind)
 {
+	if (l->unsupported[kind])
+		return "unsupported";
 	return l->mode[kind] == ATTACH_AUTO ? "off" :
 					      attach_mode_name(l->mode[kind]);
 }
@@ -351,6 +364,17 @@ static int choose_mode(struct loader *l, const struct bpfaudit_config *cfg,
 	return -1;
 }
 
+/*
+ * A kernel built without what a kind watches (modules) cannot produce its
+ * events: the kind is marked unsupported instead of failing start-up.
+ */
+static const char *kernel_lacks(int kind)
+{
+	if (kind == BA_KIND_MODULE && access("/proc/modules", F_OK))
+		return "kernel without module support";
+	return NULL;
+}
+
 static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 			char *err, size_t errlen)
 {
@@ -365,8 +389,16 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	}
 	nv = variants_of(list, v);
 	for (kind = 1; kind < BA_KIND_MAX && !ret; kind++) {
+		const char *lacks = kernel_lacks(kind);
+
 		if (!(cfg->events & (1u << (kind - 1))))
 			continue;	/* switched off: nothing loads */
+		if (lacks) {
+			l->unsupported[kind] = true;
+			snprintf(l->skipped[kind], sizeof(l->skipped[kind]),
+				 "%s", lacks);
+			continue;
+		}
 		ret = choose_mode(l, cfg, v, nv, kind, err, errlen);
 	}
 	bpfaudit_bpf__destroy(list);

@@ -7,6 +7,7 @@
 #ifndef BPFAUDIT_LOADER_H
 #define BPFAUDIT_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ struct loader {
 	struct ring_buffer *ring;
 	enum attach_mode mode[BA_KIND_MAX];	/* chosen per source */
 	char skipped[BA_KIND_MAX][256];		/* better modes that failed */
+	bool unsupported[BA_KIND_MAX];		/* the kernel cannot do it */
 	int ncpus;
 };
 
@@ -37,8 +39,8 @@ int loader_read_loss(struct loader *l, uint64_t *out);
 /* Stops every program; the ring can still be drained. */
 void loader_detach(struct loader *l);
 const char *loader_kind_name(int kind);
-/* The mode a kind runs in, or "off" when bpfauditd.conf's events has
- * switched it off. */
+/* The mode a kind runs in, "off" when bpfauditd.conf's events has switched
+ * it off, or "unsupported" when the kernel lacks what it watches. */
 const char *loader_mode_name(const struct loader *l, int kind);
 const char *loader_loss_cause_name(int cause);
 void loader_close(struct loader *l);

@@ -96,3 +96,18 @@ events_check() {
 	ev_has ptrace "ptrace poke is logged" \
 		'^type=SYSCALL .*syscall=101 success=yes .*ptrace_request=pokedata '
 }
+
+# module_check LOG MANIFEST: the module loads and unload of the vm tier
+# (modload init, finit, delete of the dummy module).
+module_check() {
+	EV_LOG=$1 EV_MANIFEST=$2
+	EV_FAILS=0
+	ev_has modinit "init_module: SYSCALL with the module's name and size" \
+		'^type=SYSCALL .*syscall=175 success=yes .*module_name="dummy" module_size=[1-9][0-9]*$'
+	ev_has modinit "init_module: KERN_MODULE" '^type=KERN_MODULE .*: name="dummy"$'
+	ev_has modfinit "finit_module: SYSCALL with the module file" \
+		'^type=SYSCALL .*syscall=313 success=yes .*module_name="dummy" module_size=[1-9][0-9]* module_file="/tmp/dummy.ko"$'
+	ev_has modfinit "finit_module: KERN_MODULE" '^type=KERN_MODULE .*: name="dummy"$'
+	ev_has moddelete "delete_module: SYSCALL with the name" \
+		'^type=SYSCALL .*syscall=176 success=yes .*module_name="dummy"$'
+}

@@ -12,6 +12,13 @@ out=/payload-out
 wl=/tmp/wl
 mkdir -p "$out" "$wl"
 rc=0
+# The dummy module of the running kernel, uncompressed for init_module.
+for ko in /payload/modules/"$(uname -r)"/dummy.ko*; do
+	case $ko in
+	*.xz) unxz -c "$ko" >/tmp/dummy.ko ;;
+	*) cp "$ko" /tmp/dummy.ko ;;
+	esac
+done
 
 wait_grep() { # SECONDS PATTERN FILE
 	i=0
@@ -69,6 +76,19 @@ CONF
 			echo "  $tag: pid $pid not logged" >>"$d/check.out"
 	done <"$d/ev.manifest"
 	events_check "$d/log/audit.log" "$d/ev.manifest" "$d/ev" >"$d/events.out"
+	[ "$EV_FAILS" -eq 0 ] || verdict=fail
+	# Load and unload the kernel package's dummy module every way.
+	for op in init delete finit delete; do
+		arg=/tmp/dummy.ko
+		[ "$op" = delete ] && arg=dummy
+		"$MODLOAD" "$op" "$arg" >>"$d/mod.manifest" 2>>"$d/check.out" ||
+			echo "  modload $op failed" >>"$d/check.out"
+	done
+	while read -r tag pid; do
+		wait_grep 20 "^type=SYSCALL .* pid=$pid " "$d/log/audit.log" ||
+			echo "  $tag: pid $pid not logged" >>"$d/check.out"
+	done <"$d/mod.manifest"
+	module_check "$d/log/audit.log" "$d/mod.manifest" >>"$d/events.out"
 	[ "$EV_FAILS" -eq 0 ] || verdict=fail
 	grep '^not ok' "$d/events.out" >>"$d/check.out"
 	kinds=$(grep -c '^ok' "$d/events.out")

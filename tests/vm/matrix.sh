@@ -3,7 +3,7 @@
 # VM carrying bpfauditd and runs the exec scenario in every attach mode;
 # then checks on the host that each mode wrote the same records as the
 # tracepoint mode, pids, times and serials aside. Prints the matrix.
-# Needs BPFAUDITD, WORKLOAD, EVENTS, AUDITCHECK (set by make check-vm).
+# Needs BPFAUDITD, WORKLOAD, EVENTS, MODLOAD, AUDITCHECK (make check-vm).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -16,19 +16,21 @@ modes="tracepoint fentry lsm"
 # where they stay visible.
 payload=$work/payload
 mkdir -p "$payload" "$work/bin"
-cp "$BPFAUDITD" "$WORKLOAD" "$EVENTS" "$AUDITCHECK" "$work/bin/"
+cp "$BPFAUDITD" "$WORKLOAD" "$EVENTS" "$MODLOAD" "$AUDITCHECK" "$work/bin/"
 cp "$here/guest-exec.sh" "$payload/run.sh"
 cp "$here/../host/events-check.sh" "$payload/"
 cat >"$payload/env" <<ENV
 BPFAUDITD=$work/bin/bpfauditd
 WORKLOAD=$work/bin/workload
 EVENTS=$work/bin/events
+MODLOAD=$work/bin/modload
 AUDITCHECK=$work/bin/auditcheck
 MODES="$modes"
 ENV
 EXTRA_FILES="/etc/passwd:/etc/passwd /etc/group:/etc/group" \
 	"$here/mkinitramfs.sh" "$work/initrd.gz" "$payload" \
 	"$work/bin/bpfauditd" "$work/bin/workload" "$work/bin/events" \
+	"$work/bin/modload" \
 	"$work/bin/auditcheck" \
 	"$(command -v ausearch)" /usr/bin/true >/dev/null
 
@@ -46,6 +48,18 @@ records_by_tag() {
 
 fail=0
 rows=()
+kernels=$("$here/fetch-kernels.sh" "$cache")
+# Each kernel's own dummy module, for the module-load checks.
+while read -r id version vmlinuz; do
+	mkdir -p "$payload/modules/$version"
+	cp "$cache/kernels/$id/modules/kernel/drivers/net/"dummy.ko* \
+		"$payload/modules/$version/"
+done <<<"$kernels"
+EXTRA_FILES="/etc/passwd:/etc/passwd /etc/group:/etc/group" \
+	"$here/mkinitramfs.sh" "$work/initrd.gz" "$payload" \
+	"$work/bin/bpfauditd" "$work/bin/workload" "$work/bin/events" \
+	"$work/bin/modload" "$work/bin/auditcheck" \
+	"$(command -v ausearch)" /usr/bin/true >/dev/null
 while read -r id version vmlinuz; do
 	dir=$work/$id
 	VM_APPEND="bpfaudit.timeout=1500" "$here/boot.sh" "$vmlinuz" \
@@ -78,7 +92,7 @@ while read -r id version vmlinuz; do
 		rows+=("$(printf '%-20s %-22s %-11s %-5s %7s %-10s %6s %7s' "$id" "$version" \
 			"$mode" "$verdict" "${events:-0}" "$same" "${boot:--}" "${total:--}")")
 	done
-done < <("$here/fetch-kernels.sh" "$cache")
+done <<<"$kernels"
 
 printf '%-20s %-22s %-11s %-5s %7s %-10s %6s %7s\n' kernel version mode \
 	result events same_as_tp boot_s total_s
