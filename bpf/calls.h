@@ -38,7 +38,6 @@ static __always_inline void mmap_exit(struct call_state *s,
 {
 	struct vma_probe probe = { .out = &s->hdr.x.vma };
 	__u64 addr = s->hdr.syscall == 9 ? (__u64)ret : s->hdr.args[0];
-	struct fs_struct *fs;
 	struct file *file;
 
 	if (ret < 0 && ret >= -4095)
@@ -48,11 +47,7 @@ static __always_inline void mmap_exit(struct call_state *s,
 	if (!file)
 		return;
 	file_fill(&s->hdr.x.vma.file, file);
-	fs = BPF_CORE_READ(task, fs);
-	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_VMA_FILE,
-		  __builtin_preserve_access_index(&file->f_path),
-		  __builtin_preserve_access_index(&fs->root), &s->tally,
-		  &s->hdr.flags);
+	call_emit_file_path(s, BA_FIELD_VMA_FILE, file, task);
 }
 
 /* --- connect, bind, listen, accept, accept4 ---------------------------- */
@@ -100,26 +95,11 @@ static __always_inline void unix_path_fill(struct ba_sock *out, struct sock *sk)
 {
 	struct unix_sock *u = (struct unix_sock *)sk;
 	struct dentry *d = BPF_CORE_READ(u, path.dentry);
-	struct inode *inode;
 
 	if (!d)
 		return;
-	inode = BPF_CORE_READ(d, d_inode);
-	out->node.ino = BPF_CORE_READ(inode, i_ino);
-	out->node.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	out->node.mode = BPF_CORE_READ(inode, i_mode);
-	out->node.uid = BPF_CORE_READ(inode, i_uid.val);
-	out->node.gid = BPF_CORE_READ(inode, i_gid.val);
-	out->node.rdev = BPF_CORE_READ(inode, i_rdev);
-	out->node.valid = 1;
-	inode = BPF_CORE_READ(d, d_parent, d_inode);
-	out->parent.ino = BPF_CORE_READ(inode, i_ino);
-	out->parent.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	out->parent.mode = BPF_CORE_READ(inode, i_mode);
-	out->parent.uid = BPF_CORE_READ(inode, i_uid.val);
-	out->parent.gid = BPF_CORE_READ(inode, i_gid.val);
-	out->parent.rdev = BPF_CORE_READ(inode, i_rdev);
-	out->parent.valid = 1;
+	inode_fill(&out->node, BPF_CORE_READ(d, d_inode));
+	inode_fill(&out->parent, BPF_CORE_READ(d, d_parent, d_inode));
 }
 
 #define S_IFMT 00170000
@@ -292,7 +272,6 @@ static __always_inline void ptrace_exit(struct call_state *s,
 {
 	struct ba_ptrace_target *o = &s->hdr.x.target;
 	struct ptraced_walk w = { .pid = s->hdr.args[1] };
-	struct fs_struct *fs;
 	struct file *exe;
 	struct task_struct *t;
 
@@ -314,11 +293,7 @@ static __always_inline void ptrace_exit(struct call_state *s,
 	if (!exe)
 		return;
 	file_fill(&o->exe, exe);
-	fs = BPF_CORE_READ(task, fs);
-	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_TARGET_EXE,
-		  __builtin_preserve_access_index(&exe->f_path),
-		  __builtin_preserve_access_index(&fs->root), &s->tally,
-		  &s->hdr.flags);
+	call_emit_file_path(s, BA_FIELD_TARGET_EXE, exe, task);
 }
 
 /* --- init_module, finit_module, delete_module ----------------------------- */
@@ -367,19 +342,13 @@ int BPF_PROG(module_loaded, struct module *mod)
 static __always_inline void module_exit(struct call_state *s,
 					struct task_struct *task)
 {
-	struct fs_struct *fs;
 	struct file *f;
 
 	if (s->hdr.syscall != NR_FINIT_MODULE || !s->hdr.x.module.file.valid)
 		return;
 	f = fd_file(task, s->hdr.args[0]);
-	if (!f)
-		return;
-	fs = BPF_CORE_READ(task, fs);
-	emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_MODULE_FILE,
-		  __builtin_preserve_access_index(&f->f_path),
-		  __builtin_preserve_access_index(&fs->root), &s->tally,
-		  &s->hdr.flags);
+	if (f)
+		call_emit_file_path(s, BA_FIELD_MODULE_FILE, f, task);
 }
 
 /* --- shared entry and exit ---------------------------------------------- */

@@ -105,20 +105,29 @@ static __always_inline struct call_state *call_ending(__u32 nr)
 	return s;
 }
 
+/* An open file's path, as seen from the calling task's root, in a field. */
+static __always_inline void call_emit_file_path(struct call_state *s,
+						__u16 field, struct file *file,
+						struct task_struct *task)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+
+	emit_path(s->hdr.kind, s->hdr.promise, field,
+		  __builtin_preserve_access_index(&file->f_path),
+		  __builtin_preserve_access_index(&fs->root), &s->tally,
+		  &s->hdr.flags);
+}
+
 /* Who made the call, and the executable's identity and path. */
 static __always_inline void call_capture_task(struct call_state *s,
 					      struct task_struct *task)
 {
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 
 	task_fill(&s->hdr.task, task);
 	file_fill(&s->hdr.exe, exe);
 	if (exe)
-		emit_path(s->hdr.kind, s->hdr.promise, BA_FIELD_EXE,
-			  __builtin_preserve_access_index(&exe->f_path),
-			  __builtin_preserve_access_index(&fs->root),
-			  &s->tally, &s->hdr.flags);
+		call_emit_file_path(s, BA_FIELD_EXE, exe, task);
 }
 
 static __always_inline void call_capture_cwd(struct call_state *s,

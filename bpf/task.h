@@ -54,14 +54,9 @@ static __always_inline void task_fill(struct ba_task *t,
 		bpf_probe_read_kernel_str(t->tty, sizeof(t->tty), &tty->name);
 }
 
-static __always_inline void file_fill(struct ba_file *f, struct file *file)
+static __always_inline void inode_fill(struct ba_file *f, struct inode *inode)
 {
-	struct inode *inode;
-
 	f->valid = 0;
-	if (!file)
-		return;
-	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode)
 		return;
 	f->ino = BPF_CORE_READ(inode, i_ino);
@@ -71,6 +66,13 @@ static __always_inline void file_fill(struct ba_file *f, struct file *file)
 	f->uid = BPF_CORE_READ(inode, i_uid.val);
 	f->gid = BPF_CORE_READ(inode, i_gid.val);
 	f->valid = 1;
+}
+
+static __always_inline void file_fill(struct ba_file *f, struct file *file)
+{
+	f->valid = 0;
+	if (file)
+		inode_fill(f, BPF_CORE_READ(file, f_inode));
 }
 
 #endif /* BPFAUDIT_TASK_H */
