@@ -7,7 +7,7 @@ BUILD_PKGS="autoconf automake libtool pkg-config make gcc clang llvm bpftool
 	libcap-ng-dev libcmocka-dev"
 RUN_PKGS="auditd"
 TEST_PKGS="util-linux valgrind qemu-system-x86 busybox-static cpio
-	dpkg-dev ca-certificates"
+	dpkg-dev ca-certificates libclang-rt-dev"
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BPFAUDIT_BUILD:-$top/build}

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Sets everything up on a fresh Debian 12 machine and runs every test tier:
-# unit (cmocka), host (root, this kernel, real auditd/ausearch/aureport)
-# and vm (qemu with Debian kernels, lsm and fentry modes).
+# unit (cmocka), host (root, this kernel, real auditd/ausearch/aureport),
+# vm (qemu with Debian kernels, lsm and fentry modes), sanitizers (ASan,
+# UBSan, valgrind) and fuzzing (libFuzzer).
 . "$(dirname "$0")/deps.sh"
 # shellcheck disable=SC2086
 install_packages $BUILD_PKGS $RUN_PKGS $TEST_PKGS
@@ -11,9 +12,14 @@ mount_kernel_fs
 rc=0
 make check || rc=1
 make check-vm || rc=1
+# ASan/UBSan make check and the daemon under valgrind; then the fuzzers
+# (libFuzzer, FUZZ_SECONDS each, default 60).
+make -C tests check-sanitize || rc=1
+make -C tests check-fuzz || rc=1
 
 # One closing line over every tier: cmocka's and the host scripts' counts.
-cat tests/unit/*.log tests/host/*.log tests/vm-matrix.log 2>/dev/null | awk '
+cat tests/unit/*.log tests/host/*.log tests/vm-matrix.log \
+	tests/sanitize.log tests/fuzz.log 2>/dev/null | awk '
 	/^\[  PASSED  \] [0-9]+ test/ { p += $4 }
 	/^\[  FAILED  \] [0-9]+ test/ { f += $4 }
 	/^# [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
