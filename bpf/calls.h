@@ -431,12 +431,14 @@ static __always_inline int call_exit(__u32 nr, long ret)
 	SEC("tracepoint/syscalls/sys_enter_" #name)                           \
 	int tp_enter_##name(void *ctx)                                        \
 	{                                                                     \
-		return call_enter(kind, nr, current_regs());                  \
+		call_enter(kind, nr, current_regs());                         \
+		return TP_PASS;                                               \
 	}                                                                     \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
 	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)              \
 	{                                                                     \
-		return call_exit(nr, ctx->ret);                               \
+		call_exit(nr, ctx->ret);                                      \
+		return TP_PASS;                                               \
 	}                                                                     \
 	SEC("fentry/__x64_sys_" #name)                                        \
 	int BPF_PROG(fentry_##name, struct pt_regs *regs)                     \

@@ -176,25 +176,29 @@ static __always_inline int exec_exit(__u32 nr, long ret)
 SEC("tracepoint/syscalls/sys_enter_execve")
 int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter(NR_EXECVE, current_regs());
+	exec_enter(NR_EXECVE, current_regs());
+	return TP_PASS;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int tp_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter(NR_EXECVEAT, current_regs());
+	exec_enter(NR_EXECVEAT, current_regs());
+	return TP_PASS;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
 int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(NR_EXECVE, ctx->ret);
+	exec_exit(NR_EXECVE, ctx->ret);
+	return TP_PASS;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(NR_EXECVEAT, ctx->ret);
+	exec_exit(NR_EXECVEAT, ctx->ret);
+	return TP_PASS;
 }
 
 /* fentry and lsm modes: fentry/fexit on the syscalls for entry and result. */

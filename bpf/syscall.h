@@ -13,6 +13,9 @@
 #include "path.h"
 
 #define AUDIT_ARCH_X86_64 0xc000003eu
+/* What a tracepoint program returns: 0 would hide the event from every
+ * other perf user of the same tracepoint. */
+#define TP_PASS 1
 
 struct call_state {
 	struct ba_header hdr;

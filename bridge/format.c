@@ -4,6 +4,7 @@
  * record set kernel audit writes for that syscall, byte for byte, plus
  * bpfaudit's extra fields after the standard ones. No I/O here.
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,53 @@ static bool read_faulted(const struct ba_event *ev)
 	return false;
 }
 
+/* Bytes of the record being formatted, from the last line start. */
+static size_t current_line_len(const struct strbuf *out)
+{
+	size_t i = out->len;
+
+	while (i > 0 && out->buf[i - 1] != '\n')
+		i--;
+	return out->len - i;
+}
+
+/*
+ * A second path on a SYSCALL record (vma_file, target_exe, module_file):
+ * two long paths would pass the line length ausearch reads, so this one
+ * keeps only as much of its tail as fits and says path_truncated=yes.
+ */
+void format_extra_path(const struct ba_event *ev, struct strbuf *out,
+		       const char *prefix, enum ba_field f)
+{
+	const struct ba_field_data *comps = format_field(ev, f);
+	size_t used = current_line_len(out) + strlen(prefix);
+	size_t budget, keep;
+	struct strbuf path;
+
+	if (!comps || used + EXTRA_RESERVE >= MAX_RECORD_LINE) {
+		format_path_field(out, prefix, comps);
+		return;
+	}
+	budget = MAX_RECORD_LINE - EXTRA_RESERVE - used;
+	strbuf_init(&path);
+	format_join_path(&path, comps->data, comps->len);
+	if (path.failed) {
+		out->failed = true;
+		goto out;
+	}
+	keep = audit_needs_hex(path.buf, path.len) ? budget / 2 : budget - 2;
+	strbuf_adds(out, prefix);
+	if (path.len <= keep) {
+		audit_add_untrusted(out, path.buf, path.len);
+		goto out;
+	}
+	audit_add_untrusted(out, path.buf + path.len - keep, keep);
+	if (!(ev->hdr.flags & BA_HDR_PATH_TRUNC))
+		strbuf_adds(out, " path_truncated=yes");
+out:
+	strbuf_free(&path);
+}
+
 bool format_syscall_failed(long long ret)
 {
 	return ret < 0 && ret >= -4095;
@@ -123,6 +171,24 @@ static int exec_path_items(const struct ba_event *ev, struct path_item *it)
 	return n;
 }
 
+/* The kernel writes the tty's name as is; it is a driver's device name.
+ * Anything else (the header is not trusted) is written as (none). */
+static const char *tty_name(const struct ba_task *t)
+{
+	size_t i, n = strnlen(t->tty, sizeof(t->tty));
+
+	if (!n || n == sizeof(t->tty))
+		return "(none)";
+	for (i = 0; i < n; i++) {
+		unsigned char c = t->tty[i];
+
+		if (!isalnum(c) && c != '/' && c != '.' && c != '_' &&
+		    c != '-')
+			return "(none)";
+	}
+	return t->tty;
+}
+
 void format_syscall(const struct ba_event *ev, int items,
 		    const struct audit_stamp *st, struct strbuf *out,
 		    format_extras_fn extras)
@@ -146,7 +212,7 @@ void format_syscall(const struct ba_event *ev, int items,
 		      " fsuid=%u egid=%u sgid=%u fsgid=%u tty=%.*s ses=%u comm=",
 		      t->ppid, t->pid, t->auid, t->uid, t->gid, t->euid,
 		      t->suid, t->fsuid, t->egid, t->sgid, t->fsgid,
-		      BA_TTY_LEN, t->tty[0] ? t->tty : "(none)", t->ses);
+		      BA_TTY_LEN, tty_name(t), t->ses);
 	audit_add_untrusted(out, t->comm, comm_len);
 	format_path_field(out, " exe=", format_field(ev, BA_FIELD_EXE));
 	strbuf_adds(out, " key=(null)");

@@ -16,6 +16,10 @@
 /* Kernel audit's limits (kernel/auditsc.c, include/uapi/linux/binfmts.h). */
 #define MAX_EXECVE_AUDIT_LEN 7500
 #define MAX_ARG_STRLEN (32 * 4096)
+/* The longest record line ausearch reads whole (MAX_AUDIT_MESSAGE_LENGTH
+ * less one); extra fields leave EXTRA_RESERVE for what follows them. */
+#define MAX_RECORD_LINE 8969
+#define EXTRA_RESERVE 256
 
 struct audit_stamp {
 	uint64_t sec;
@@ -52,6 +56,8 @@ void format_path_field(struct strbuf *out, const char *prefix,
 void format_path_record(int item, const char *name, size_t name_len,
 			const struct ba_file *f, const char *nametype,
 			const struct audit_stamp *st, struct strbuf *out);
+void format_extra_path(const struct ba_event *ev, struct strbuf *out,
+		       const char *prefix, enum ba_field f);
 void format_proctitle(const struct ba_field_data *src,
 		      const struct audit_stamp *st, struct strbuf *out);
 bool format_syscall_failed(long long ret);

@@ -48,11 +48,11 @@ static void mmap_extras(const struct ba_event *ev, struct strbuf *out)
 		      fl & VM_EXEC ? 'x' : '-', fl, (unsigned long long)v->pgoff);
 	if (!v->file.valid)
 		return;
-	format_path_field(out, " vma_file=",
-			  format_field(ev, BA_FIELD_VMA_FILE));
 	strbuf_printf(out, " vma_inode=%llu vma_dev=%02x:%02x",
 		      (unsigned long long)v->file.ino, MAJOR(v->file.dev),
 		      MINOR(v->file.dev));
+	/* last: a path cut to fit is followed by path_truncated=yes */
+	format_extra_path(ev, out, " vma_file=", BA_FIELD_VMA_FILE);
 }
 
 int format_mmap(const struct ba_event *ev, const struct audit_stamp *st,
@@ -137,7 +137,8 @@ static const char *unix_path(const struct ba_sock *so, size_t *len)
 	const char *p = (const char *)so->saddr + 2;
 	size_t max;
 
-	if (so->saddr_len <= 2 || so->saddr[0] != AF_UNIX || !p[0])
+	if (so->saddr_len <= 2 || so->saddr_len > BA_SOCKADDR_MAX ||
+	    so->saddr[0] != AF_UNIX || !p[0])
 		return NULL;
 	max = so->saddr_len - 2;
 	*len = strnlen(p, max);
@@ -201,8 +202,9 @@ int format_socket(const struct ba_event *ev, const struct audit_stamp *st,
 	int records = 2;
 
 	format_syscall(ev, unix_path_items(ev), st, out, socket_extras);
-	/* connect/bind: the address given; accept: the peer copied out */
-	if (so->saddr_len) {
+	/* connect/bind: the address given; accept: the peer copied out
+	 * (the header is not trusted beyond what the BPF side can send) */
+	if (so->saddr_len && so->saddr_len <= BA_SOCKADDR_MAX) {
 		format_record_start(out, "SOCKADDR", st);
 		strbuf_adds(out, "saddr=");
 		audit_add_hex(out, (const char *)so->saddr, so->saddr_len);
@@ -325,8 +327,7 @@ static void ptrace_extras(const struct ba_event *ev, struct strbuf *out)
 	if (!t->found)
 		return;
 	strbuf_printf(out, " target_pid=%u", t->opid);
-	format_path_field(out, " target_exe=",
-			  format_field(ev, BA_FIELD_TARGET_EXE));
+	format_extra_path(ev, out, " target_exe=", BA_FIELD_TARGET_EXE);
 }
 
 int format_ptrace(const struct ba_event *ev, const struct audit_stamp *st,
@@ -370,8 +371,8 @@ static void module_extras(const struct ba_event *ev, struct strbuf *out)
 		return;
 	strbuf_printf(out, " module_size=%llu", (unsigned long long)m->size);
 	if (ev->hdr.syscall == NR_FINIT_MODULE && m->file.valid)
-		format_path_field(out, " module_file=",
-				  format_field(ev, BA_FIELD_MODULE_FILE));
+		format_extra_path(ev, out, " module_file=",
+				  BA_FIELD_MODULE_FILE);
 }
 
 int format_module(const struct ba_event *ev, const struct audit_stamp *st,

@@ -260,6 +260,9 @@ static int feed_chunk(struct promise_table *pt, const struct ba_chunk *ch,
 	    ch->len > BA_CHUNK_DATA || ch->seq >= pt->opts.max_chunks ||
 	    ch->kind == 0 || ch->kind >= BA_KIND_MAX)
 		return -1;
+	/* only argv is read piecewise; every other field is one chunk */
+	if (ch->seq > 0 && ch->field != BA_FIELD_ARGV)
+		return -1;
 	p = lookup(pt, ch->promise);
 	if (!p)
 		p = insert(pt, ch->promise, ch->kind, now_ns);

@@ -132,6 +132,7 @@ static enum verdict model_feed(const uint8_t *rec, size_t len)
 		memcpy(&ch, rec, sizeof(ch));
 		if (ch.field == 0 || ch.field >= BA_FIELD_MAX ||
 		    ch.len > BA_CHUNK_DATA || ch.seq >= F.opts.max_chunks ||
+		    (ch.seq > 0 && ch.field != BA_FIELD_ARGV) ||
 		    ch.kind == 0 || ch.kind >= BA_KIND_MAX)
 			return V_MALFORMED;
 		s = sh_get(ch.promise, ch.kind);

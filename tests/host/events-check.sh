@@ -39,7 +39,7 @@ events_check() {
 	sock_inode=$(stat -c %i "$dir/sock")
 
 	ev_has mmap_file "mmap of a file: the VMA and the file as extra fields" \
-		"^type=SYSCALL .*syscall=9 success=yes .*vma_prot=r-x .*vma_file=\"/usr/bin/true\" vma_inode=$true_inode "
+		"^type=SYSCALL .*syscall=9 success=yes .*vma_prot=r-x .*vma_inode=$true_inode vma_dev=[0-9a-f:]+ vma_file=\"/usr/bin/true\""
 	ev_has mmap_file "mmap of a file: MMAP fd and flags" \
 		'^type=MMAP .*: fd=[0-9]+ flags=0x2$'
 	ev_has mmap_anon "anonymous executable mapping: rwx, no file" \
@@ -48,7 +48,7 @@ events_check() {
 	ev_has mprotect "mprotect to PROT_EXEC: the resulting VMA" \
 		'^type=SYSCALL .*syscall=10 success=yes .*vma_prot=r-x '
 	ev_has memfd "memfd mapping: the memfd's name" \
-		'^type=SYSCALL .*syscall=9 .*vma_file="/memfd:bpfaudit-memfd" '
+		'^type=SYSCALL .*syscall=9 .*vma_file="/memfd:bpfaudit-memfd"'
 	ev_has inet "bind: local address and port" \
 		'^type=SYSCALL .*syscall=49 success=yes .*family=inet sock_type=stream proto=6 laddr=127.0.0.1 lport=47001 '
 	ev_has inet "connect: SOCKADDR as the kernel writes it" \
