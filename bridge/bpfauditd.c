@@ -189,21 +189,6 @@ int daemon_rotate(struct daemon *d)
 	return 0;
 }
 
-/* Settings that need the BPF object reloaded take effect at restart. */
-static bool needs_restart(const struct bpfaudit_config *a,
-			  const struct bpfaudit_config *b)
-{
-	return a->attach_mode != b->attach_mode || a->events != b->events ||
-	       a->argv_max != b->argv_max ||
-	       a->ringbuf_size != b->ringbuf_size ||
-	       a->promise_timeout != b->promise_timeout ||
-	       a->promise_max_mem != b->promise_max_mem ||
-	       strcmp(a->log_group, b->log_group) ||
-	       strcmp(a->state_dir, b->state_dir) ||
-	       strcmp(a->control_socket, b->control_socket) ||
-	       strcmp(a->control_group, b->control_group);
-}
-
 int daemon_reload(struct daemon *d)
 {
 	struct bpfaudit_config cfg;
@@ -215,23 +200,8 @@ int daemon_reload(struct daemon *d)
 			   " configuration: %s", err);
 		return -1;
 	}
-	restart = needs_restart(&d->cfg, &cfg);
-	if (restart) {
-		/* Keep what only a restart can change as it runs now. */
-		struct bpfaudit_config live = cfg;
-
-		live.attach_mode = d->cfg.attach_mode;
-		live.events = d->cfg.events;
-		live.argv_max = d->cfg.argv_max;
-		live.ringbuf_size = d->cfg.ringbuf_size;
-		live.promise_timeout = d->cfg.promise_timeout;
-		live.promise_max_mem = d->cfg.promise_max_mem;
-		strcpy(live.log_group, d->cfg.log_group);
-		strcpy(live.state_dir, d->cfg.state_dir);
-		strcpy(live.control_socket, d->cfg.control_socket);
-		strcpy(live.control_group, d->cfg.control_group);
-		cfg = live;
-	}
+	/* what only a restart can change keeps running as it is */
+	restart = config_keep_restart_only(&cfg, &d->cfg);
 	daemon_flush_output(d);
 	if (strcmp(cfg.log_file, d->cfg.log_file) || cfg.flush != d->cfg.flush ||
 	    cfg.freq != d->cfg.freq || cfg.max_log_file != d->cfg.max_log_file ||

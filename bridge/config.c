@@ -118,6 +118,39 @@ static const struct key_desc keys[] = {
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* Settings a running daemon cannot change: they shape what was loaded,
+ * opened or allocated at start-up. */
+static const char *const restart_only[] = {
+	"log_group", "attach_mode", "events", "argv_max", "ringbuf_size",
+	"promise_timeout", "promise_max_mem", "state_dir", "control_socket",
+	"control_group",
+};
+
+bool config_keep_restart_only(struct bpfaudit_config *next,
+			      const struct bpfaudit_config *running)
+{
+	bool changed = false;
+	size_t i, r;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct key_desc *k = &keys[i];
+		char *dst = (char *)next + k->off;
+		const char *src = (const char *)running + k->off;
+
+		for (r = 0; r < ARRAY_SIZE(restart_only); r++)
+			if (!strcmp(k->name, restart_only[r]))
+				break;
+		if (r == ARRAY_SIZE(restart_only))
+			continue;
+		if (k->type == KT_PATH || k->type == KT_NAME)
+			changed |= strcmp(dst, src) != 0;
+		else
+			changed |= memcmp(dst, src, k->size) != 0;
+		memcpy(dst, src, k->size);
+	}
+	return changed;
+}
+
 static const char *enum_name(const char *const *names, size_t n, unsigned int v)
 {
 	if (v >= n - 1)		/* n counts the NULL terminator */

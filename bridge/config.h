@@ -6,6 +6,7 @@
 #ifndef BPFAUDIT_CONFIG_H
 #define BPFAUDIT_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifndef BPFAUDIT_CONFIG_FILE
@@ -76,6 +77,13 @@ int config_parse_buffer(const char *name, const char *text, size_t len,
 /* Read and parse @path like config_parse_buffer(). */
 int config_parse_file(const char *path, struct bpfaudit_config *c,
 		      char *err, size_t errlen);
+
+/*
+ * Puts the running value of every setting only a restart can change back
+ * into @next (for a reload); returns whether any of them differed.
+ */
+bool config_keep_restart_only(struct bpfaudit_config *next,
+			      const struct bpfaudit_config *running);
 
 /* Configuration-file spelling of each enum value ("unknown" if out of range). */
 const char *flush_mode_name(enum flush_mode m);

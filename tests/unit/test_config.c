@@ -595,6 +595,52 @@ static void test_file_is_directory(void **state)
 	assert_string_equal(err, want);
 }
 
+/* A reload keeps every restart-only setting and says whether one changed. */
+static void test_keep_restart_only(void **state)
+{
+	struct bpfaudit_config running, next;
+
+	(void)state;
+	config_defaults(&running);
+	next = running;
+	next.freq = 7;
+	next.loss_report_interval = 9;
+	assert_false(config_keep_restart_only(&next, &running));
+	assert_int_equal(next.freq, 7);
+	assert_int_equal(next.loss_report_interval, 9);
+
+	next = running;
+	next.attach_mode = ATTACH_LSM;
+	next.events = 1;
+	next.argv_max = 8192;
+	next.ringbuf_size = 2;
+	next.promise_timeout = 50;
+	next.promise_max_mem = 2;
+	strcpy(next.log_group, "adm");
+	strcpy(next.state_dir, "/x");
+	strcpy(next.control_socket, "/x.sock");
+	strcpy(next.control_group, "adm");
+	assert_true(config_keep_restart_only(&next, &running));
+	assert_int_equal(next.attach_mode, running.attach_mode);
+	assert_int_equal(next.events, running.events);
+	assert_int_equal(next.argv_max, running.argv_max);
+	assert_int_equal(next.ringbuf_size, running.ringbuf_size);
+	assert_int_equal(next.promise_timeout, running.promise_timeout);
+	assert_int_equal(next.promise_max_mem, running.promise_max_mem);
+	assert_string_equal(next.log_group, running.log_group);
+	assert_string_equal(next.state_dir, running.state_dir);
+	assert_string_equal(next.control_socket, running.control_socket);
+	assert_string_equal(next.control_group, running.control_group);
+
+	/* each one alone counts as a change */
+	next = running;
+	next.events = 3;
+	assert_true(config_keep_restart_only(&next, &running));
+	next = running;
+	strcpy(next.control_group, "adm");
+	assert_true(config_keep_restart_only(&next, &running));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_length_is_respected),
 		cmocka_unit_test(test_small_or_null_err),
+		cmocka_unit_test(test_keep_restart_only),
 		cmocka_unit_test_setup_teardown(test_file_ok, setup_dir,
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_file_error_names_path,
