@@ -111,18 +111,23 @@ void format_extra_path(const struct ba_event *ev, struct strbuf *out,
 	size_t budget, keep;
 	struct strbuf path;
 
-	if (!comps || used + EXTRA_RESERVE >= MAX_RECORD_LINE) {
+	if (!comps) {
 		format_path_field(out, prefix, comps);
 		return;
 	}
-	budget = MAX_RECORD_LINE - EXTRA_RESERVE - used;
+	/* no room at all (the first path took it): an empty tail, "" */
+	budget = used + EXTRA_RESERVE < MAX_RECORD_LINE ?
+		 MAX_RECORD_LINE - EXTRA_RESERVE - used : 0;
 	strbuf_init(&path);
 	format_join_path(&path, comps->data, comps->len);
 	if (path.failed) {
 		out->failed = true;
 		goto out;
 	}
-	keep = audit_needs_hex(path.buf, path.len) ? budget / 2 : budget - 2;
+	if (audit_needs_hex(path.buf, path.len))
+		keep = budget / 2;
+	else
+		keep = budget > 2 ? budget - 2 : 0;
 	strbuf_adds(out, prefix);
 	if (path.len <= keep) {
 		audit_add_untrusted(out, path.buf, path.len);

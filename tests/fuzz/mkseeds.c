@@ -415,19 +415,11 @@ static void format_seeds(void)
 	ev.hdr.x.sock.saddr_len = 100000;
 	event_seed(&ev, 0, "regress_saddr");
 	event_free(&ev);
-	golden_exec_failed(&ev);
-	ev.hdr.kind = BA_KIND_MMAP;
-	ev.hdr.syscall = 9;
-	ev.hdr.args[3] = 2;	/* MAP_PRIVATE */
-	ev.hdr.x.vma.end = 0x1000;
-	ev.hdr.x.vma.file = golden_file(5, GOLDEN_DEV(0xfe, 0), 0100644);
-	big = golden_xmalloc(4096);
-	for (i = 0; i < 4096; i++)
-		big[i] = i % 256 == 255 ? '\0' : ' ';
-	golden_set_field(&ev, BA_FIELD_EXE, big, 4096);
-	golden_set_field(&ev, BA_FIELD_VMA_FILE, big, 4096);
-	free(big);
+	golden_mmap_two_paths(&ev, false);
 	event_seed(&ev, 0, "regress_two_paths");
+	event_free(&ev);
+	golden_mmap_two_paths(&ev, true);
+	event_seed(&ev, 0, "regress_no_room");
 	event_free(&ev);
 }
 

@@ -290,4 +290,35 @@ static inline int golden_count_records(const char *text, const char *type)
 	return n;
 }
 
+/*
+ * A failed-exec task's mmap of a file whose SYSCALL record carries two
+ * 4 KiB paths needing hex (exe= and vma_file=); with @wide_ids every
+ * number before them is as wide as it gets, so the second path has no
+ * room left under the line length ausearch reads.
+ */
+static inline void golden_mmap_two_paths(struct ba_event *ev, bool wide_ids)
+{
+	struct ba_task *t = &ev->hdr.task;
+	char *big = golden_xmalloc(4096);
+	size_t i;
+
+	golden_exec_failed(ev);
+	ev->hdr.kind = BA_KIND_MMAP;
+	ev->hdr.syscall = 9;
+	ev->hdr.args[3] = 2;	/* MAP_PRIVATE */
+	ev->hdr.x.vma.end = 0x1000;
+	ev->hdr.x.vma.file = golden_file(5, GOLDEN_DEV(0xfe, 0), 0100644);
+	for (i = 0; i < 4096; i++)
+		big[i] = i % 256 == 255 ? '\0' : ' ';
+	golden_set_field(ev, BA_FIELD_EXE, big, 4096);
+	golden_set_field(ev, BA_FIELD_VMA_FILE, big, 4096);
+	free(big);
+	if (!wide_ids)
+		return;
+	for (i = 0; i < 4; i++)
+		ev->hdr.args[i] = ~0ull;
+	t->ppid = t->pid = t->uid = t->gid = t->euid = t->suid = t->fsuid =
+		t->egid = t->sgid = t->fsgid = 4000000000u;
+}
+
 #endif /* BPFAUDIT_TESTS_GOLDEN_H */

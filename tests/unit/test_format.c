@@ -952,6 +952,37 @@ static void test_exe_missing(void **state)
 	event_free(&ev);
 }
 
+/* An mmap's SYSCALL record with the exe path and the mapped file's: the
+ * second path keeps what fits of its tail, down to nothing, and the line
+ * never passes what ausearch reads (MAX_RECORD_LINE). */
+static void check_second_path(bool wide_ids, const char *want_tail)
+{
+	struct ba_event ev;
+	char *text, *l;
+	int records;
+
+	golden_mmap_two_paths(&ev, wide_ids);
+	text = format(&ev, &st6, &records);
+	l = line_of(text, 0);
+	assert_true(strlen(l) <= MAX_RECORD_LINE);
+	assert_non_null(strstr(l, want_tail));
+	assert_int_equal(strlen(strstr(l, " path_truncated=yes")),
+			 strlen(" path_truncated=yes"));
+	free(l);
+	free(text);
+	event_free(&ev);
+}
+
+static void test_second_path_budget(void **state)
+{
+	(void)state;
+	/* room left: a hex tail (of the last component, all spaces) */
+	check_second_path(false, " vma_file=2020202020");
+	/* the exe and wide ids took it all: an empty tail, never the
+	 * whole path (the fuzzer's 17 KB record) */
+	check_second_path(true, " vma_file=\"\" path_truncated=yes");
+}
+
 static void test_tty_and_comm(void **state)
 {
 	static const char *const types[] = {
@@ -1768,6 +1799,7 @@ int main(void)
 		cmocka_unit_test(test_partial_missing_fields),
 		cmocka_unit_test(test_truncation_and_fault_flags),
 		cmocka_unit_test(test_exe_missing),
+		cmocka_unit_test(test_second_path_budget),
 		cmocka_unit_test(test_tty_and_comm),
 		cmocka_unit_test(test_devices_and_modes),
 		cmocka_unit_test(test_cwd_encodings),
