@@ -160,6 +160,9 @@ stop_running_auditd() {
 	kill -0 "$pid" 2>/dev/null && die "auditd $pid did not stop"
 	SYSTEM_AUDITD_STOPPED=1
 }
+# ... and the host tests wait for the bench (tests/host/lib.sh's lock)
+exec 9>"${AUDITD_LOCK:-/run/lock/bpfaudit-auditd.lock}"
+flock 9
 sleep 1	# an auditd started just before us registers first
 stop_running_auditd
 

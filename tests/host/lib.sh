@@ -102,8 +102,13 @@ all_logged() {
 }
 
 # A private auditd (own config and log under DIR) with kernel audit on.
+# The kernel talks to one auditd: tests and benchmarks that start one run
+# one at a time, each holding this lock until stop_auditd (fd 9).
+AUDITD_LOCK=${AUDITD_LOCK:-/run/lock/bpfaudit-auditd.lock}
 start_auditd() {
 	local dir=$1 pid
+	exec 9>"$AUDITD_LOCK"
+	flock 9
 	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
 	if [ -n "$pid" ] && [ "$pid" != 0 ] && kill -0 "$pid" 2>/dev/null; then
 		# The kernel talks to one auditd: the system's steps aside.
@@ -150,5 +155,6 @@ stop_auditd() {
 		service auditd start >/dev/null 2>&1 || auditd >/dev/null 2>&1
 		SYSTEM_AUDITD_STOPPED=
 	fi
+	flock -u 9 2>/dev/null
 	return 0
 }
