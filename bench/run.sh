@@ -288,6 +288,7 @@ start_bpfauditd() {
 		echo "log_file = $dir/log/audit.log"
 		echo "state_dir = $dir/state"
 		echo "control_socket = $dir/ctl.sock"
+		echo "rules_dir = $dir/rules.d"
 		# every event must stay countable: no rotation away of data
 		echo "max_log_file = 4095"
 		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done

@@ -373,6 +373,8 @@ static __always_inline int call_enter(__u32 kind, __u32 nr,
 	struct call_state *s;
 	__u64 args[6];
 
+	if (!filter_may_want(nr))
+		return 0;
 	regs_args(regs, args);
 	if (!call_wanted(kind, args))
 		return 0;
@@ -396,7 +398,12 @@ static __always_inline int call_exit(__u32 nr, long ret)
 	if (!s || s->hdr.kind == BA_KIND_EXEC)
 		return 0;
 	s->hdr.ret = ret;
-	call_capture_task(s, task);
+	call_fill_task(s, task);
+	if (!filter_wants(&s->hdr)) {
+		call_discard();
+		return 0;
+	}
+	call_capture_exe(s, task);
 	switch (s->hdr.kind) {
 	case BA_KIND_MMAP:
 		mmap_exit(s, task, ret);
@@ -451,26 +458,6 @@ static __always_inline int call_exit(__u32 nr, long ret)
 		return call_exit(nr, ret);                                    \
 	}
 
-CALL_PROBES(mmap, 9, BA_KIND_MMAP)
-CALL_PROBES(mprotect, 10, BA_KIND_MMAP)
-CALL_PROBES(connect, 42, BA_KIND_SOCKET)
-CALL_PROBES(accept, 43, BA_KIND_SOCKET)
-CALL_PROBES(bind, 49, BA_KIND_SOCKET)
-CALL_PROBES(listen, 50, BA_KIND_SOCKET)
-CALL_PROBES(accept4, 288, BA_KIND_SOCKET)
-CALL_PROBES(bpf, 321, BA_KIND_BPF)
-CALL_PROBES(setuid, 105, BA_KIND_CRED)
-CALL_PROBES(setgid, 106, BA_KIND_CRED)
-CALL_PROBES(setreuid, 113, BA_KIND_CRED)
-CALL_PROBES(setregid, 114, BA_KIND_CRED)
-CALL_PROBES(setresuid, 117, BA_KIND_CRED)
-CALL_PROBES(setresgid, 119, BA_KIND_CRED)
-CALL_PROBES(setfsuid, 122, BA_KIND_CRED)
-CALL_PROBES(setfsgid, 123, BA_KIND_CRED)
-CALL_PROBES(capset, 126, BA_KIND_CRED)
-CALL_PROBES(ptrace, 101, BA_KIND_PTRACE)
-CALL_PROBES(init_module, NR_INIT_MODULE, BA_KIND_MODULE)
-CALL_PROBES(finit_module, NR_FINIT_MODULE, BA_KIND_MODULE)
-CALL_PROBES(delete_module, NR_DELETE_MODULE, BA_KIND_MODULE)
+BA_CALL_SYSCALLS(CALL_PROBES)
 
 #endif /* BPFAUDIT_CALLS_H */

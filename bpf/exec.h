@@ -26,6 +26,8 @@ static __always_inline int exec_enter(__u32 nr, struct pt_regs *regs)
 	struct call_state *s;
 	__u64 args[6];
 
+	if (!filter_may_want(nr))
+		return 0;
 	regs_args(regs, args);
 	s = call_begin(BA_KIND_EXEC, nr, args);
 	if (s)
@@ -142,6 +144,14 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 		if (!s)
 			return 0;
 	}
+	/* past the point of no return: the call succeeds, with the new
+	 * image's credentials and executable, all the rules can test */
+	s->hdr.ret = 0;
+	call_fill_task(s, p);
+	if (!filter_wants(&s->hdr)) {
+		bpf_map_delete_elem(&calls, &tid);
+		return 0;
+	}
 	exec_capture_image(s, p, bprm);
 	return 0;
 }
@@ -164,7 +174,13 @@ static __always_inline int exec_exit(__u32 nr, long ret)
 	if (!s || s->hdr.kind != BA_KIND_EXEC)
 		return 0;
 	s->hdr.ret = ret;
-	call_capture_task(s, task);
+	call_fill_task(s, task);
+	/* a successful exec was decided on at the image stage */
+	if (!(s->hdr.flags & BA_HDR_EXEC_SEEN) && !filter_wants(&s->hdr)) {
+		call_discard();
+		return 0;
+	}
+	call_capture_exe(s, task);
 	call_capture_cwd(s, task);
 	if (!(s->hdr.flags & BA_HDR_EXEC_SEEN))
 		exec_capture_caller(s, task);

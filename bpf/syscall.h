@@ -9,6 +9,7 @@
 #define BPFAUDIT_SYSCALL_H
 
 #include "emit.h"
+#include "filter.h"
 #include "task.h"
 #include "path.h"
 
@@ -121,16 +122,30 @@ static __always_inline void call_emit_file_path(struct call_state *s,
 		  &s->hdr.flags);
 }
 
-/* Who made the call, and the executable's identity and path. */
-static __always_inline void call_capture_task(struct call_state *s,
-					      struct task_struct *task)
+/* Who made the call and the executable's identity: what rules test. */
+static __always_inline void call_fill_task(struct call_state *s,
+					   struct task_struct *task)
+{
+	task_fill(&s->hdr.task, task);
+	file_fill(&s->hdr.exe, BPF_CORE_READ(task, mm, exe_file));
+}
+
+/* The executable's path, once the event is wanted. */
+static __always_inline void call_capture_exe(struct call_state *s,
+					     struct task_struct *task)
 {
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 
-	task_fill(&s->hdr.task, task);
-	file_fill(&s->hdr.exe, exe);
 	if (exe)
 		call_emit_file_path(s, BA_FIELD_EXE, exe, task);
+}
+
+/* Drops the state of a call the rules do not want: nothing was sent. */
+static __always_inline void call_discard(void)
+{
+	__u32 tid = current_tid();
+
+	bpf_map_delete_elem(&calls, &tid);
 }
 
 static __always_inline void call_capture_cwd(struct call_state *s,

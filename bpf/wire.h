@@ -183,6 +183,8 @@ struct ba_header {
 	__u64 args[6];
 	__u32 argc;
 	__u32 arch;		/* AUDIT_ARCH_* */
+	__u32 key_id;		/* key of the rule that chose it, 0: none */
+	__u32 rule;		/* that rule's place in the set + 1, 0: none */
 	struct ba_task task;
 	struct ba_file exe;	/* the process's executable after the call */
 	struct ba_file bin;	/* bprm->file: the ELF that was loaded */
@@ -196,6 +198,86 @@ struct ba_header {
 		struct ba_ptrace_target target;
 		struct ba_module module;
 	} x;
+};
+
+/*
+ * The syscalls bpfaudit captures, by kind: X(name, x86_64 number, kind).
+ * The BPF side generates its entry points from this list (exec has its
+ * own), the rule parser knows from it which syscalls a rule may name.
+ */
+#define BA_EXEC_SYSCALLS(X)						\
+	X(execve, 59, BA_KIND_EXEC)					\
+	X(execveat, 322, BA_KIND_EXEC)
+#define BA_CALL_SYSCALLS(X)						\
+	X(mmap, 9, BA_KIND_MMAP)					\
+	X(mprotect, 10, BA_KIND_MMAP)					\
+	X(connect, 42, BA_KIND_SOCKET)					\
+	X(accept, 43, BA_KIND_SOCKET)					\
+	X(bind, 49, BA_KIND_SOCKET)					\
+	X(listen, 50, BA_KIND_SOCKET)					\
+	X(accept4, 288, BA_KIND_SOCKET)					\
+	X(bpf, 321, BA_KIND_BPF)					\
+	X(setuid, 105, BA_KIND_CRED)					\
+	X(setgid, 106, BA_KIND_CRED)					\
+	X(setreuid, 113, BA_KIND_CRED)					\
+	X(setregid, 114, BA_KIND_CRED)					\
+	X(setresuid, 117, BA_KIND_CRED)					\
+	X(setresgid, 119, BA_KIND_CRED)					\
+	X(setfsuid, 122, BA_KIND_CRED)					\
+	X(setfsgid, 123, BA_KIND_CRED)					\
+	X(capset, 126, BA_KIND_CRED)					\
+	X(ptrace, 101, BA_KIND_PTRACE)					\
+	X(init_module, 175, BA_KIND_MODULE)				\
+	X(finit_module, 313, BA_KIND_MODULE)				\
+	X(delete_module, 176, BA_KIND_MODULE)
+
+/*
+ * Rules, compiled by the daemon into the `rules` map and evaluated by the
+ * BPF side at the point where everything a rule tests is known, before the
+ * event takes any ring space (kernel audit's exit filter: first match
+ * decides). Two banks: the daemon fills the idle one, then flips.
+ */
+#define BA_RULES_MAX 256		/* rules per bank */
+#define BA_RULE_CONDS 16		/* conditions per rule */
+#define BA_SYSCALL_WORDS 8		/* bitmap of syscalls 0..511 */
+
+enum ba_rule_field {
+	BA_RF_UID = 1, BA_RF_EUID, BA_RF_SUID, BA_RF_FSUID,
+	BA_RF_GID, BA_RF_EGID, BA_RF_SGID, BA_RF_FSGID,
+	BA_RF_AUID, BA_RF_SES, BA_RF_PID, BA_RF_PPID,
+	BA_RF_SUCCESS, BA_RF_EXIT, BA_RF_A0, BA_RF_A1, BA_RF_A2, BA_RF_A3,
+	BA_RF_EXE,		/* value: inode, value2: kernel dev_t */
+	BA_RF_MAX,
+};
+
+enum ba_rule_op {
+	BA_RO_EQ = 1, BA_RO_NE, BA_RO_LT, BA_RO_GT, BA_RO_LE, BA_RO_GE,
+	BA_RO_AND,		/* & : any bit of value set */
+	BA_RO_ANDEQ,		/* &=: every bit of value set */
+};
+
+struct ba_rule_cond {
+	__u16 field;		/* enum ba_rule_field */
+	__u16 op;		/* enum ba_rule_op */
+	__u32 value2;
+	__s64 value;
+};
+
+struct ba_rule {
+	__u32 always;		/* 1: always (record), 0: never */
+	__u32 ncond;
+	__u32 key_id;
+	__u32 pad;
+	__u64 syscalls[BA_SYSCALL_WORDS];
+	struct ba_rule_cond cond[BA_RULE_CONDS];
+};
+
+/* What the rules map holds: no rule set (every event of the enabled
+ * kinds is recorded), a rule set, or auditing off (-e 0). */
+enum ba_rules_mode {
+	BA_RULES_NONE = 0,
+	BA_RULES_ACTIVE,
+	BA_RULES_OFF,
 };
 
 /* Why the BPF side lost something; counted per CPU by kind and cause. */

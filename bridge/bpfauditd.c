@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #define OUT_FLUSH_BYTES (256 * 1024)
 #define LOOP_TICK_MS 100
 #define DRAIN_GRACE_MS 500
+#define SINK_DRAIN_MS 3000
 
 static const char usage_text[] =
 	"Usage: bpfauditd [-f] [-c FILE] [-t]\n"
@@ -47,7 +49,8 @@ static const char usage_text[] =
 	"  -V, --version       show the version\n"
 	"\n"
 	"Signals: TERM drains in-flight events and stops, HUP reloads the\n"
-	"configuration, USR1 rotates the log.\n";
+	"configuration, USR1 rotates the log, USR2 resumes logging after a\n"
+	"disk action suspended it.\n";
 
 uint64_t now_monotonic_ns(void)
 {
@@ -78,7 +81,15 @@ static int load_config(const char *path, bool explicit_path,
 	config_defaults(cfg);
 	if (!explicit_path && access(path, F_OK) && errno == ENOENT)
 		return 0;	/* no file: the built-in defaults */
-	return config_parse_file(path, cfg, err, errlen);
+	if (config_parse_file(path, cfg, err, errlen))
+		return -1;
+	if (cfg->sink == SINK_AUDITD && cfg->name_format == NAME_FORMAT_USER &&
+	    !cfg->name[0]) {
+		snprintf(err, errlen, "%.512s: name_format = user needs a name",
+			 path);
+		return -1;
+	}
+	return disk_check_programs(cfg, err, errlen);
 }
 
 static int open_log(struct daemon *d, char *err, size_t errlen)
@@ -103,6 +114,69 @@ static int open_log(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+int daemon_open_log(struct daemon *d, char *err, size_t errlen)
+{
+	return open_log(d, err, errlen);
+}
+
+/* The auditd queue follows flush and freq as the log does: synced after
+ * every append (data, sync), every freq records (incremental...), never. */
+static unsigned int queue_sync_every(const struct bpfaudit_config *c)
+{
+	switch (c->flush) {
+	case FLUSH_NONE:
+		return 0;
+	case FLUSH_INCREMENTAL:
+	case FLUSH_INCREMENTAL_ASYNC:
+		return c->freq ? c->freq : 1;
+	default:
+		return 1;
+	}
+}
+
+static void sink_msg(void *ctx, int prio, const char *text)
+{
+	daemon_msg(ctx, prio, "%s", text);
+}
+
+/* sink = auditd: the queue under state_dir, then auditd must answer. */
+static int open_sink(struct daemon *d, char *err, size_t errlen)
+{
+	struct sink_auditd_opts o = {
+		.host = d->cfg.auditd_host,
+		.port = d->cfg.auditd_port,
+		.local_port = d->cfg.auditd_local_port,
+		.queue_max = (uint64_t)d->cfg.auditd_queue_max << 20,
+		.full_action = d->cfg.auditd_queue_full_action,
+		.sync_every = queue_sync_every(&d->cfg),
+		.msg = sink_msg,
+		.ctx = d,
+	};
+	char node[256], dir[sizeof(d->cfg.state_dir) + 8];
+
+	if (sink_node_name(d->cfg.name_format, d->cfg.name, node,
+			   sizeof(node), err, errlen))
+		return -1;
+	o.node = node;
+	snprintf(dir, sizeof(dir), "%s/queue", d->cfg.state_dir);
+	o.queue_dir = dir;
+	if (mkdir(d->cfg.state_dir, 0700) && errno != EEXIST) {
+		snprintf(err, errlen, "state_dir %.512s: %s", d->cfg.state_dir,
+			 strerror(errno));
+		return -1;
+	}
+	d->sink = sink_auditd_open(&o, err, errlen);
+	return d->sink ? 0 : -1;
+}
+
+static int open_output(struct daemon *d, char *err, size_t errlen)
+{
+	if (d->cfg.sink == SINK_FILE)
+		return open_log(d, err, errlen);
+	d->log.fd = -1;		/* no log of its own: nothing may use fd 0 */
+	return open_sink(d, err, errlen);
+}
+
 static void refresh_clock(struct daemon *d)
 {
 	struct timespec real, boot;
@@ -122,6 +196,7 @@ static void on_event(struct ba_event *ev, void *ctx)
 	if (!ev->have_header)
 		return;	/* counted by the promise table, reported as loss */
 	enrich_event(d->enrich, ev);
+	ev->key = keytab_get(&d->keys, ev->hdr.key_id);
 	real_ns = ev->hdr.boot_ns + d->boot_to_real_ns;
 	st.sec = real_ns / 1000000000ull;
 	st.msec = (real_ns / 1000000ull) % 1000;
@@ -141,7 +216,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct daemon *d = ctx;
 
 	promise_table_feed(d->promises, data, size, now_monotonic_ns());
-	return 0;
+	/* a full auditd queue (suspend): the rest waits in the ring */
+	return d->sink && sink_auditd_blocked(d->sink) ? -EAGAIN : 0;
 }
 
 static uint64_t count_lines(const struct strbuf *sb)
@@ -163,27 +239,49 @@ void daemon_flush_output(struct daemon *d)
 	if (d->out.failed) {
 		daemon_msg(d, LOG_ERR, "out of memory formatting records");
 		ret = -ENOMEM;
+	} else if (d->sink) {
+		ret = sink_auditd_write(d->sink, d->out.buf, d->out.len);
+		if (ret == -EAGAIN)
+			return;	/* queue full, suspend: kept until it has room */
 	} else {
-		ret = logfile_write(&d->log, d->out.buf, d->out.len);
+		/* whole events or none, counted there, acted on below */
+		disk_write_log(d);
+		goto feed;
 	}
 	if (ret < 0) {
 		d->daemon_loss[DLOSS_WRITE] += d->out_events;
-		daemon_msg(d, LOG_ERR, "writing %u events to %s: %s",
-			   d->out_events, d->cfg.log_file, strerror(-ret));
+		/* a full auditd queue: the sink said so, once */
+		if (!d->sink || ret != -ENOSPC)
+			daemon_msg(d, LOG_ERR, "writing %u events to %s: %s",
+				   d->out_events, d->sink ? "the auditd queue" :
+				   d->cfg.log_file, strerror(-ret));
 	} else {
 		d->events_written += d->out_events;
 		d->records_written += count_lines(&d->out);
 	}
+feed:
+	if (!d->out.failed)
+		plugins_feed(d, d->out.buf, d->out.len);
 	strbuf_reset(&d->out);
 	d->out_events = 0;
+	disk_act(d);
 }
 
 int daemon_rotate(struct daemon *d)
 {
+	int ret;
+
+	if (d->sink) {
+		daemon_msg(d, LOG_INFO, "sink = auditd: no log of its own to"
+			   " rotate");
+		return 0;
+	}
 	report_rotate(d);
 	daemon_flush_output(d);
-	if (logfile_rotate(&d->log)) {
+	ret = logfile_rotate(&d->log);
+	if (ret) {
 		daemon_msg(d, LOG_ERR, "rotating %s failed", d->cfg.log_file);
+		disk_failed(d, "rotate", ret);
 		return -1;
 	}
 	return 0;
@@ -203,7 +301,13 @@ int daemon_reload(struct daemon *d)
 	/* what only a restart can change keeps running as it is */
 	restart = config_keep_restart_only(&cfg, &d->cfg);
 	daemon_flush_output(d);
-	if (strcmp(cfg.log_file, d->cfg.log_file) || cfg.flush != d->cfg.flush ||
+	if (d->sink)
+		sink_auditd_reconfigure(d->sink,
+					(uint64_t)cfg.auditd_queue_max << 20,
+					cfg.auditd_queue_full_action,
+					queue_sync_every(&cfg));
+	else if (strcmp(cfg.log_file, d->cfg.log_file) ||
+	    cfg.flush != d->cfg.flush ||
 	    cfg.freq != d->cfg.freq || cfg.max_log_file != d->cfg.max_log_file ||
 	    cfg.num_logs != d->cfg.num_logs ||
 	    cfg.max_log_file_action != d->cfg.max_log_file_action) {
@@ -221,7 +325,15 @@ int daemon_reload(struct daemon *d)
 		}
 	}
 	d->cfg = cfg;
+	disk_reload(d);
 	report_config(d, restart);
+	plugins_reload(d);
+	if (rules_reload(d, err, sizeof(err))) {
+		daemon_msg(d, LOG_ERR, "rules not reloaded, keeping the running"
+			   " set: %s", err);
+		daemon_flush_output(d);
+		return -1;
+	}
 	daemon_flush_output(d);
 	return 0;
 }
@@ -235,6 +347,8 @@ static int setup_signals(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
 	signal(SIGPIPE, SIG_IGN);
 	/* a file size limit must fail the write, not kill the daemon */
 	signal(SIGXFSZ, SIG_IGN);
@@ -256,6 +370,11 @@ static int drop_privileges(struct daemon *d)
 	if (!resolve_group(d->cfg.log_group, &gid) && gid)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 			     CAP_CHOWN);
+	/* reconnecting to auditd from a reserved source port */
+	if (d->sink && d->cfg.auditd_local_port &&
+	    d->cfg.auditd_local_port < 1024)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			     CAP_NET_BIND_SERVICE);
 	if (capng_apply(CAPNG_SELECT_ALL))
 		return -1;
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -268,7 +387,7 @@ static int epoll_add(int ep, int fd, int tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-enum { TAG_RING, TAG_SIGNAL, TAG_CONTROL };
+enum { TAG_RING, TAG_SIGNAL, TAG_CONTROL, TAG_PLUGINS, TAG_SINK };
 
 /* Returns 1 when the daemon should stop. */
 static int handle_signals(struct daemon *d, int sfd)
@@ -288,6 +407,12 @@ static int handle_signals(struct daemon *d, int sfd)
 		case SIGUSR1:
 			daemon_rotate(d);
 			break;
+		case SIGUSR2:
+			daemon_resume(d);
+			break;
+		case SIGCHLD:
+			plugins_reap(d);
+			break;
 		}
 	}
 	return stop;
@@ -304,7 +429,28 @@ static void tick(struct daemon *d)
 		report_loss(d);
 		d->last_loss_check_ns = now;
 	}
+	report_heartbeat(d, now);
 	daemon_flush_output(d);
+	plugins_tick(d);
+	if (d->sink)
+		sink_auditd_service(d->sink);
+}
+
+/* sink = auditd, queue full, full action suspend: new events wait in the
+ * ring buffer (out of the loop) until auditd has taken enough. */
+static bool sink_paused(struct daemon *d, int ep, bool *paused)
+{
+	bool blocked = d->sink && sink_auditd_blocked(d->sink);
+
+	if (blocked != *paused) {
+		struct epoll_event ev = { .events = blocked ? 0 : EPOLLIN,
+					  .data.u32 = TAG_RING };
+
+		epoll_ctl(ep, EPOLL_CTL_MOD,
+			  ring_buffer__epoll_fd(d->loader.ring), &ev);
+		*paused = blocked;
+	}
+	return blocked;
 }
 
 /* Stop: take what is in flight, detach, then hand on what is left. */
@@ -312,6 +458,8 @@ static void drain(struct daemon *d)
 {
 	uint64_t until = now_monotonic_ns() + DRAIN_GRACE_MS * 1000000ull;
 
+	if (d->sink)	/* read everything now: a full queue refuses, counted */
+		sink_auditd_stopping(d->sink);
 	while (now_monotonic_ns() < until) {
 		ring_buffer__poll(d->loader.ring, 10);
 		if (!promise_table_stats(d->promises)->pending)
@@ -323,12 +471,17 @@ static void drain(struct daemon *d)
 	report_loss(d);
 	report_stop(d);
 	daemon_flush_output(d);
+	if (d->sink) {
+		/* what auditd does not take now waits on disk */
+		sink_auditd_drain(d->sink, SINK_DRAIN_MS);
+	}
 }
 
 static int run(struct daemon *d, int sfd)
 {
 	int ep, n, i, stop = 0;
 	struct epoll_event evs[8];
+	bool paused = false;
 
 	report_start(d);
 	daemon_flush_output(d);
@@ -336,7 +489,9 @@ static int run(struct daemon *d, int sfd)
 	if (sfd < 0 || ep < 0 ||
 	    epoll_add(ep, ring_buffer__epoll_fd(d->loader.ring), TAG_RING) ||
 	    epoll_add(ep, sfd, TAG_SIGNAL) ||
-	    epoll_add(ep, d->control_fd, TAG_CONTROL)) {
+	    epoll_add(ep, d->control_fd, TAG_CONTROL) ||
+	    (plugins_fd(d) >= 0 && epoll_add(ep, plugins_fd(d), TAG_PLUGINS)) ||
+	    (d->sink && epoll_add(ep, sink_auditd_poll_fd(d->sink), TAG_SINK))) {
 		daemon_msg(d, LOG_ERR, "event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -347,8 +502,13 @@ static int run(struct daemon *d, int sfd)
 				stop |= handle_signals(d, sfd);
 			else if (evs[i].data.u32 == TAG_CONTROL)
 				control_serve(d);
+			else if (evs[i].data.u32 == TAG_PLUGINS)
+				plugins_service(d);
+			else if (evs[i].data.u32 == TAG_SINK)
+				sink_auditd_service(d->sink);
 		}
-		ring_buffer__consume(d->loader.ring);
+		if (!sink_paused(d, ep, &paused))
+			ring_buffer__consume(d->loader.ring);
 		tick(d);
 	}
 	drain(d);
@@ -374,27 +534,36 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (open_log(d, err, errlen) ||
+	if (open_output(d, err, errlen) ||
 	    serial_open(&d->serial, d->cfg.state_dir, err, errlen) ||
 	    control_open(d, err, errlen) ||
-	    loader_open(&d->loader, &d->cfg, on_record, d, err, errlen))
+	    rules_start(d, err, errlen) ||
+	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
+			errlen))
 		return -1;
+	/* plugins start as auditd starts them: with every privilege */
+	plugins_start(d);
 	if (drop_privileges(d)) {
 		snprintf(err, errlen, "dropping capabilities failed");
 		return -1;
 	}
 	d->started_ns = d->last_loss_check_ns = now_monotonic_ns();
+	d->last_heartbeat_ns = d->started_ns;
 	return 0;
 }
 
 static void teardown(struct daemon *d)
 {
+	plugins_stop(d);
 	control_close(d);
 	loader_close(&d->loader);
+	rules_stop(d);
 	promise_table_free(d->promises);
 	enrich_free(d->enrich);
 	if (d->log_open)
 		logfile_close(&d->log);
+	sink_auditd_close(d->sink);
+	d->sink = NULL;
 	strbuf_free(&d->out);
 }
 
@@ -526,7 +695,12 @@ int main(int argc, char **argv)
 		write_pidfile();
 		detach_done(report_fd, NULL);
 	}
-	daemon_msg(&d, LOG_INFO, "started, logging to %s", d.cfg.log_file);
+	if (d.sink)
+		daemon_msg(&d, LOG_INFO, "started, sending to auditd at %s:%u",
+			   d.cfg.auditd_host, d.cfg.auditd_port);
+	else
+		daemon_msg(&d, LOG_INFO, "started, logging to %s",
+			   d.cfg.log_file);
 	ret = run(&d, sfd) ? 1 : 0;
 	daemon_msg(&d, LOG_INFO, "stopped");
 	if (!d.foreground)

@@ -19,6 +19,7 @@
 #include "daemon.h"
 
 #define CONTROL_LINE_MAX 256
+#define CONTROL_REQUEST_MAX (1 << 20)	/* a rule file with -R */
 
 int resolve_group(const char *name, gid_t *gid)
 {
@@ -105,9 +106,48 @@ static bool peer_allowed(struct daemon *d, int fd)
 	       (cred.gid == d->control_gid || peer_in_group(fd, d->control_gid));
 }
 
-static void answer(struct daemon *d, const char *cmd, struct strbuf *out)
+/* "load NAME" and the text of a rule file: bpfauditctl -R, -D, -e. */
+static void answer_load(struct daemon *d, const char *name, const char *text,
+			size_t len, struct strbuf *out)
 {
-	if (!strcmp(cmd, "status")) {
+	char err[RULE_ERR_MAX];
+	struct strbuf warn;
+
+	strbuf_init(&warn);
+	if (rules_apply_text(d, name, text, len, &warn, err, sizeof(err)))
+		strbuf_printf(out, "error: %s\n", err);
+	else
+		strbuf_adds(out, "ok\n");
+	if (warn.len)
+		strbuf_add(out, warn.buf, warn.len);
+	strbuf_free(&warn);
+	daemon_flush_output(d);
+}
+
+static void answer_resume(struct daemon *d, struct strbuf *out)
+{
+	int ret = daemon_resume(d);
+
+	if (ret < 0)
+		strbuf_adds(out, "error: the log could not be reopened, logging"
+			    " stays suspended; see the daemon's log\n");
+	else if (ret > 0)
+		strbuf_adds(out, "error: logging was suspended again at once;"
+			    " see the daemon's log\n");
+	else
+		strbuf_adds(out, "ok\n");
+}
+
+static void answer(struct daemon *d, const char *cmd, const char *body,
+		   size_t body_len, struct strbuf *out)
+{
+	if (!strncmp(cmd, "load ", 5)) {
+		answer_load(d, cmd + 5, body, body_len, out);
+	} else if (!strcmp(cmd, "list")) {
+		rules_list(&d->rules, out);
+	} else if (!strcmp(cmd, "summary")) {
+		report_summary(d, out);
+	} else if (!strcmp(cmd, "status")) {
 		report_status(d, out);
 	} else if (!strcmp(cmd, "rotate")) {
 		strbuf_adds(out, daemon_rotate(d) ? "error: rotation failed\n" :
@@ -116,33 +156,61 @@ static void answer(struct daemon *d, const char *cmd, struct strbuf *out)
 		strbuf_adds(out, daemon_reload(d) ?
 				 "error: configuration not reloaded, see the"
 				 " daemon's log\n" : "ok\n");
+	} else if (!strcmp(cmd, "resume")) {
+		answer_resume(d, out);
 	} else {
 		strbuf_printf(out, "error: unknown command '%.64s'\n", cmd);
 	}
+}
+
+/* The request: a command line, then (load) a body until the client's EOF. */
+static int read_request(int fd, struct strbuf *in)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		strbuf_add(in, buf, n);
+		if (in->failed || in->len > CONTROL_REQUEST_MAX)
+			return -1;
+		/* a plain command ends with its line */
+		if (strncmp(in->buf, "load ", 5) && memchr(in->buf, '\n',
+							   in->len))
+			break;
+	}
+	return in->len ? 0 : -1;
 }
 
 static void serve_one(struct daemon *d, int fd)
 {
 	/* short: the ring is not read while a client is served */
 	struct timeval tv = { .tv_usec = 200000 };
-	char line[CONTROL_LINE_MAX];
-	struct strbuf out;
+	struct strbuf out, in;
+	char *nl;
 	ssize_t n;
 	size_t off = 0;
 
 	strbuf_init(&out);
+	strbuf_init(&in);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (!peer_allowed(d, fd)) {
 		strbuf_adds(&out, "error: permission denied\n");
 		goto reply;
 	}
-	n = recv(fd, line, sizeof(line) - 1, 0);
-	if (n <= 0)
-		goto out;
-	line[n] = '\0';
-	line[strcspn(line, "\r\n")] = '\0';
-	answer(d, line, &out);
+	if (read_request(fd, &in)) {
+		strbuf_adds(&out, "error: request too large or empty\n");
+		goto reply;
+	}
+	nl = memchr(in.buf, '\n', in.len);
+	if (!nl || nl - in.buf >= CONTROL_LINE_MAX) {
+		strbuf_adds(&out, "error: malformed request\n");
+		goto reply;
+	}
+	*nl = '\0';
+	if (nl > in.buf && nl[-1] == '\r')
+		nl[-1] = '\0';
+	answer(d, in.buf, nl + 1, in.len - (nl + 1 - in.buf), &out);
 reply:
 	while (off < out.len) {
 		n = send(fd, out.buf + off, out.len - off, MSG_NOSIGNAL);
@@ -150,7 +218,7 @@ reply:
 			break;
 		off += n;
 	}
-out:
+	strbuf_free(&in);
 	strbuf_free(&out);
 }
 

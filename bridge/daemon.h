@@ -10,11 +10,16 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "disk.h"
 #include "enrich.h"
 #include "loader.h"
 #include "logfile.h"
+#include "plugins.h"
 #include "promise.h"
+#include "rulebank.h"
+#include "rules.h"
 #include "serial.h"
+#include "sink_auditd.h"
 #include "strbuf.h"
 
 /* Losses the daemon itself causes or sees, beside the kernel's. */
@@ -22,6 +27,8 @@ enum daemon_loss {
 	DLOSS_WRITE,		/* events whose log write failed */
 	DLOSS_SERIAL,		/* events with no serial (state dir failing) */
 	DLOSS_MALFORMED,	/* ring records that made no sense */
+	DLOSS_PLUGIN,		/* events a plugin's full queue refused */
+	DLOSS_SUSPENDED,	/* events dropped while logging is suspended */
 	DLOSS_MAX,
 };
 
@@ -38,6 +45,7 @@ struct daemon {
 	bool foreground;
 	struct logfile log;
 	bool log_open;
+	struct disk_guard disk;		/* disk actions, suspension (disk.c) */
 	struct serial_source serial;
 	struct loader loader;
 	struct promise_table *promises;
@@ -53,6 +61,15 @@ struct daemon {
 	uint64_t started_ns;
 	int control_fd;
 	gid_t control_gid;
+	struct ruleset rules;		/* running, as parsed */
+	bool rules_present;		/* a rule set is configured */
+	bool rules_locked;		/* -e 2: no change until reboot */
+	uint32_t rules_mode;		/* enum ba_rules_mode in the kernel */
+	struct keytab keys;		/* key ids events carry */
+	struct rulebank *bank;		/* the running set, compiled */
+	struct plugins plugins;		/* plugin_dir's, run by the daemon */
+	uint64_t last_heartbeat_ns;
+	struct sink_auditd *sink;	/* sink = auditd, else NULL */
 };
 
 uint64_t now_monotonic_ns(void);
@@ -67,14 +84,31 @@ void report_rotate(struct daemon *d);
 /* Writes a loss record for every counter that moved since the last one. */
 void report_loss(struct daemon *d);
 void report_status(struct daemon *d, struct strbuf *out);
+void report_summary(struct daemon *d, struct strbuf *out);
+/* A heartbeat record when heartbeat_interval has passed since the last. */
+void report_heartbeat(struct daemon *d, uint64_t now_ns);
 /* Appends a whole daemon record with the next serial, stamped now. */
 void report_record(struct daemon *d, const char *type, const char *body);
+/* DAEMON_ERR of a disk action: @fields ("op=... action=..."), who, res. */
+void report_disk(struct daemon *d, const char *fields);
+/* DAEMON_RESUME op=resume-logging, saying what had suspended logging. */
+void report_resume(struct daemon *d, const char *suspended_by);
 
 /* Output (bpfauditd.c). */
 void daemon_flush_output(struct daemon *d);
+/* Open the log per d->cfg; 0, or -1 with @err set. */
+int daemon_open_log(struct daemon *d, char *err, size_t errlen);
 
 /* A group name, or a number (control.c). */
 int resolve_group(const char *name, gid_t *gid);
+
+/* The rule set (rulectl.c). */
+int rules_start(struct daemon *d, char *err, size_t errlen);
+int rules_reload(struct daemon *d, char *err, size_t errlen);
+int rules_apply_text(struct daemon *d, const char *name, const char *text,
+		     size_t len, struct strbuf *warn, char *err, size_t errlen);
+void rules_status(struct daemon *d, struct strbuf *out);
+void rules_stop(struct daemon *d);
 
 /* Control socket (control.c). */
 int control_open(struct daemon *d, char *err, size_t errlen);

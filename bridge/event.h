@@ -37,6 +37,7 @@ struct ba_event {
 	struct ba_field_data field[BA_FIELD_MAX];
 	/* Added by the daemon: what the tracepoint mode cannot see in-kernel. */
 	struct ba_file script;	/* the #! script file itself */
+	const char *key;	/* the matching rule's keys, NULL: none */
 };
 
 const char *partial_reason_name(enum partial_reason r);

@@ -220,7 +220,12 @@ void format_syscall(const struct ba_event *ev, int items,
 		      BA_TTY_LEN, tty_name(t), t->ses);
 	audit_add_untrusted(out, t->comm, comm_len);
 	format_path_field(out, " exe=", format_field(ev, BA_FIELD_EXE));
-	strbuf_adds(out, " key=(null)");
+	/* audit_log_key(): keys joined by \001 come out in hex */
+	strbuf_adds(out, " key=");
+	if (ev->key)
+		audit_add_untrusted(out, ev->key, strlen(ev->key));
+	else
+		strbuf_adds(out, "(null)");
 	/* bpfaudit's own fields: always after the kernel's. */
 	strbuf_printf(out, " cgroup_id=%llu mntns=%u pidns=%u",
 		      (unsigned long long)t->cgroup_id, t->mnt_ns, t->pid_ns);

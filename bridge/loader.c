@@ -405,9 +405,28 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	return ret;
 }
 
+int loader_set_rules(struct loader *l, const struct rulebank *rb)
+{
+	struct bpfaudit_bpf__bss *bss = l->skel->bss;
+	int fd = bpf_map__fd(l->skel->maps.rules);
+	uint32_t bank = !bss->rules_bank, i, slot;
+
+	/* the idle bank first; the programs read bank, then its count */
+	for (i = 0; i < rb->n; i++) {
+		slot = bank * BA_RULES_MAX + i;
+		if (bpf_map_update_elem(fd, &slot, &rb->rule[i], BPF_ANY))
+			return -errno;
+	}
+	memcpy((void *)bss->rules_syscalls[bank], rb->any, sizeof(rb->any));
+	bss->rules_count[bank] = rb->n;
+	__atomic_store_n(&bss->rules_bank, bank, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&bss->rules_mode, rb->mode, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
-		ring_buffer_sample_fn on_record, void *ctx, char *err,
-		size_t errlen)
+		const struct rulebank *rules, ring_buffer_sample_fn on_record,
+		void *ctx, char *err, size_t errlen)
 {
 	char why[300];
 
@@ -424,8 +443,15 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		return -1;
 	}
 	select_programs(l->skel, l->mode);
-	if (load_object(l->skel, why, sizeof(why)) ||
-	    attach_loaded(l->skel, l->links, &l->nlinks, why, sizeof(why))) {
+	if (load_object(l->skel, why, sizeof(why))) {
+		snprintf(err, errlen, "loading the BPF programs: %s", why);
+		goto fail;
+	}
+	if (loader_set_rules(l, rules)) {
+		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
+		goto fail;
+	}
+	if (attach_loaded(l->skel, l->links, &l->nlinks, why, sizeof(why))) {
 		snprintf(err, errlen, "loading the BPF programs: %s", why);
 		goto fail;
 	}
@@ -464,6 +490,25 @@ int loader_read_loss(struct loader *l, uint64_t *out)
 	}
 	free(percpu);
 	return 0;
+}
+
+int loader_prog_ids(const struct loader *l, uint32_t *ids, int max)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	if (!l->skel)
+		return 0;
+	bpf_object__for_each_program(prog, l->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (n == max || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		ids[n++] = info.id;
+	}
+	return n;
 }
 
 void loader_close(struct loader *l)

@@ -15,6 +15,7 @@
 
 #include "../bpf/wire.h"
 #include "config.h"
+#include "rulebank.h"
 
 struct bpfaudit_bpf;
 
@@ -31,9 +32,12 @@ struct loader {
 	int ncpus;
 };
 
+/* Loads, puts @rules in place, then attaches. */
 int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
-		ring_buffer_sample_fn on_record, void *ctx, char *err,
-		size_t errlen);
+		const struct rulebank *rules, ring_buffer_sample_fn on_record,
+		void *ctx, char *err, size_t errlen);
+/* Replaces the rules the programs evaluate, without a moment of neither. */
+int loader_set_rules(struct loader *l, const struct rulebank *rules);
 /* Sums the per-CPU loss counters into out[BA_LOSS_SLOTS]. */
 int loader_read_loss(struct loader *l, uint64_t *out);
 /* Stops every program; the ring can still be drained. */
@@ -43,6 +47,8 @@ const char *loader_kind_name(int kind);
  * it off, or "unsupported" when the kernel lacks what it watches. */
 const char *loader_mode_name(const struct loader *l, int kind);
 const char *loader_loss_cause_name(int cause);
+/* The kernel's ids of the loaded programs, up to @max; returns how many. */
+int loader_prog_ids(const struct loader *l, uint32_t *ids, int max);
 void loader_close(struct loader *l);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -175,8 +176,76 @@ static int fix_owner(const struct logfile *lf, int fd, const struct stat *st,
 	return 0;
 }
 
+/*
+ * Where the last complete record of the log's first @size bytes ends: just
+ * past its last newline, or 0. Returns 0 or -errno.
+ */
+static int last_record_end(const struct logfile *lf, unsigned long long size,
+			   unsigned long long *end)
+{
+	unsigned long long pos = size;
+	char buf[4096], *nl = NULL;
+	size_t n = 0;
+	int fd, ret = 0;
+
+	fd = open(lf->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (pos && !nl) {
+		ssize_t got;
+
+		n = pos < sizeof(buf) ? pos : sizeof(buf);
+		got = pread(fd, buf, n, pos - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got != (ssize_t)n) {
+			ret = got < 0 ? -errno : -EIO;
+			goto out;
+		}
+		nl = memrchr(buf, '\n', n);
+		pos -= n;
+	}
+	*end = nl ? pos + (nl - buf) + 1 : 0;
+out:
+	close(fd);
+	return ret;
+}
+
+/*
+ * A log that does not end in a newline ends in a partial record, left by a
+ * crash in the middle of a write: cut it off, so that the next record does
+ * not run on from it. If that fails, the next write tries again first.
+ */
+static void cut_partial_tail(struct logfile *lf, int fd,
+			     unsigned long long *size)
+{
+	unsigned long long end;
+	int ret;
+
+	if (!*size)
+		return;
+	ret = last_record_end(lf, *size, &end);
+	if (ret) {
+		syslog(LOG_WARNING, "%s: cannot check its last record: %s",
+		       lf->path, strerror(-ret));
+		return;
+	}
+	if (end == *size)
+		return;
+	if (lf->truncate_fn(fd, end)) {
+		syslog(LOG_ERR, "%s: cannot cut off a partial record: %s",
+		       lf->path, strerror(errno));
+		lf->cut_pending = true;
+	} else {
+		syslog(LOG_WARNING, "%s: cut off a partial record of %llu bytes"
+		       " at its end", lf->path, *size - end);
+		lf->stats.cuts++;
+	}
+	*size = end;
+}
+
 /* Open the live log. Returns the fd and its size, or -errno. */
-static int open_log(const struct logfile *lf, unsigned long long *size,
+static int open_log(struct logfile *lf, unsigned long long *size,
 		    char *err, size_t errlen)
 {
 	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
@@ -205,6 +274,8 @@ static int open_log(const struct logfile *lf, unsigned long long *size,
 	if (ret)
 		goto fail;
 	*size = st.st_size;
+	lf->cut_pending = false;
+	cut_partial_tail(lf, fd, size);
 	return fd;
 fail:
 	close(fd);
@@ -219,6 +290,8 @@ int logfile_open(struct logfile *lf, const struct logfile_options *opt,
 
 	memset(lf, 0, sizeof(*lf));
 	lf->fd = -1;
+	lf->write_fn = write;
+	lf->truncate_fn = ftruncate;
 	if (!n || opt->path[0] != '/')
 		return set_err(err, errlen, -EINVAL,
 			       "log file '%s' is not an absolute path",
@@ -263,6 +336,35 @@ static int ensure_open(struct logfile *lf)
 	}
 	lf->fd = fd;
 	return 0;
+}
+
+/*
+ * Cut the log back to lf->size, the end of its last whole record. On
+ * failure the cut stays pending: the next write or rotation retries it
+ * first, and nothing is appended until it succeeds.
+ */
+static int cut_back(struct logfile *lf)
+{
+	int ret;
+
+	if (!lf->truncate_fn(lf->fd, lf->size)) {
+		lf->cut_pending = false;
+		lf->stats.cuts++;
+		return 0;
+	}
+	ret = -errno;
+	lf->stats.errors++;
+	if (!lf->cut_pending)
+		syslog(LOG_ERR, "%s: cannot cut off a partial record: %s;"
+		       " nothing is written until it is", lf->path,
+		       strerror(-ret));
+	lf->cut_pending = true;
+	return ret;
+}
+
+static int finish_cut(struct logfile *lf)
+{
+	return lf->cut_pending ? cut_back(lf) : 0;
 }
 
 /* Name of log @n: 0 is the live log, else "audit.log.N"; or -ENAMETOOLONG. */
@@ -353,6 +455,7 @@ static int truncate_log(struct logfile *lf)
 		return -errno;
 	}
 	lf->size = 0;
+	lf->cut_pending = false;
 	return 0;
 }
 
@@ -381,6 +484,9 @@ int logfile_rotate(struct logfile *lf)
 	int ret;
 
 	fold_async_errors(lf);
+	if (lf->fd >= 0 && finish_cut(lf))
+		syslog(LOG_ERR, "%s: rotated with a partial record at its end",
+		       lf->path);
 	if (lf->fd >= 0 && fdatasync(lf->fd))
 		lf->stats.errors++;
 	if (lf->action != SIZE_KEEP_LOGS && lf->num_logs < 2) {
@@ -436,10 +542,13 @@ static int check_size(struct logfile *lf, size_t len)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+/* Write all of @buf; *@done says how much went in, also on failure. */
+static int write_all(struct logfile *lf, const char *buf, size_t len,
+		     size_t *done)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = lf->write_fn(lf->fd, buf + *done, len - *done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -447,8 +556,7 @@ static int write_all(int fd, const char *buf, size_t len)
 			return -errno;
 		if (n == 0)
 			return -EIO;
-		buf += n;
-		len -= n;
+		*done += n;
 	}
 	return 0;
 }
@@ -486,6 +594,7 @@ static int refresh_size(struct logfile *lf)
 
 int logfile_write(struct logfile *lf, const char *buf, size_t len)
 {
+	size_t done;
 	int ret;
 
 	if (!len)
@@ -494,6 +603,9 @@ int logfile_write(struct logfile *lf, const char *buf, size_t len)
 		return -EINVAL;
 	fold_async_errors(lf);
 	ret = ensure_open(lf);
+	if (ret)
+		return ret;
+	ret = finish_cut(lf);		/* before the size is read again */
 	if (ret)
 		return ret;
 	ret = refresh_size(lf);
@@ -505,13 +617,12 @@ int logfile_write(struct logfile *lf, const char *buf, size_t len)
 	ret = ensure_open(lf);		/* rotation may have failed to reopen */
 	if (ret)
 		return ret;
-	ret = write_all(lf->fd, buf, len);
+	ret = write_all(lf, buf, len, &done);
 	if (ret) {
 		/* Cut off the part that made it: no torn record, ever. */
-		if (ftruncate(lf->fd, lf->size))
-			syslog(LOG_ERR, "%s: cannot remove partial record: %s",
-			       lf->path, strerror(errno));
 		lf->stats.errors++;
+		if (done)
+			cut_back(lf);
 		return ret;
 	}
 	lf->size += len;
@@ -550,4 +661,28 @@ void logfile_close(struct logfile *lf)
 const struct logfile_stats *logfile_stats(const struct logfile *lf)
 {
 	return &lf->stats;
+}
+
+int logfile_space(const struct logfile *lf, unsigned long long *avail,
+		  unsigned long long *total)
+{
+	char dir[PATH_MAX];
+	struct statvfs st;
+	char *slash;
+
+	if (lf->fd >= 0) {
+		if (fstatvfs(lf->fd, &st))
+			return -errno;
+	} else {
+		memcpy(dir, lf->path, sizeof(dir));
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return -EBADF;
+		slash[slash == dir] = '\0';
+		if (statvfs(dir, &st))
+			return -errno;
+	}
+	*avail = (unsigned long long)st.f_bavail * st.f_frsize;
+	*total = (unsigned long long)st.f_blocks * st.f_frsize;
+	return 0;
 }

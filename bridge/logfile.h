@@ -30,6 +30,7 @@ struct logfile_stats {
 	unsigned long long rotations;
 	unsigned long long dropped_writes; /* refused by max_log_file_action suspend */
 	unsigned long long errors;	/* failed write, sync, rotate or reopen */
+	unsigned long long cuts;	/* partial records cut back off */
 };
 
 /* Background fdatasync for flush = incremental_async. */
@@ -56,23 +57,31 @@ struct logfile {
 	unsigned long long size;	/* of the live file, from fstat */
 	unsigned int unsynced;		/* writes since the last fdatasync */
 	bool warned;			/* syslog action already reported */
+	bool cut_pending;		/* a partial record is past size */
 	struct logfile_flusher flusher;
 	struct logfile_stats stats;
+	/* write(2) and ftruncate(2); tests swap them to inject failures */
+	ssize_t (*write_fn)(int fd, const void *buf, size_t len);
+	int (*truncate_fn)(int fd, off_t len);
 };
 
 /*
  * Open (creating if needed) the log described by @opt, which is copied.
- * Returns 0, or -errno with a message in @err; @lf can then still be passed
- * to logfile_close().
+ * A partial record at the end of an existing log (left by a crash) is cut
+ * off. Returns 0, or -errno with a message in @err; @lf can then still be
+ * passed to logfile_close().
  */
 int logfile_open(struct logfile *lf, const struct logfile_options *opt,
 		 char *err, size_t errlen);
 
 /*
  * Append @len bytes holding one or more complete newline-terminated records.
- * Either all of them reach the file or none does. Returns 0 or -errno
- * (-ENOSPC when max_log_file_action = suspend refused it, -EINVAL if @buf
- * does not end in a newline).
+ * Either all of them reach the file or none does: what a failed or short
+ * write left is cut off again, and if that cut fails it is retried before
+ * anything else is written (nothing is appended after a partial record).
+ * Returns 0 or -errno: the write's error (-ENOSPC for a full file system),
+ * -ENOSPC when max_log_file_action = suspend refused it (dropped_writes
+ * counts those), -EINVAL if @buf does not end in a newline.
  */
 int logfile_write(struct logfile *lf, const char *buf, size_t len);
 
@@ -86,5 +95,12 @@ int logfile_flush(struct logfile *lf);
 void logfile_close(struct logfile *lf);
 
 const struct logfile_stats *logfile_stats(const struct logfile *lf);
+
+/*
+ * Bytes available to the daemon, and the size, of the file system holding
+ * the log (statvfs(3) f_bavail and f_blocks). Returns 0 or -errno.
+ */
+int logfile_space(const struct logfile *lf, unsigned long long *avail,
+		  unsigned long long *total);
 
 #endif /* BPFAUDIT_LOGFILE_H */

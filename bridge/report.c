@@ -66,6 +66,20 @@ static void attach_fields(struct daemon *d, struct strbuf *sb)
 			      loader_mode_name(&d->loader, kind));
 }
 
+/* The kernel's ids of the daemon's BPF programs, for audisp-bpfaudit to
+ * match against the kernel's BPF op=UNLOAD records. */
+static void prog_ids_field(struct daemon *d, struct strbuf *sb)
+{
+	uint32_t ids[LOADER_MAX_LINKS];
+	int i, n = loader_prog_ids(&d->loader, ids, LOADER_MAX_LINKS);
+
+	strbuf_adds(sb, " prog_ids=");
+	if (!n)
+		strbuf_adds(sb, "(none)");
+	for (i = 0; i < n; i++)
+		strbuf_printf(sb, "%s%u", i ? "," : "", ids[i]);
+}
+
 void report_start(struct daemon *d)
 {
 	struct strbuf body;
@@ -78,8 +92,9 @@ void report_start(struct daemon *d)
 	add_self(&body);
 	strbuf_adds(&body, " res=success");
 	attach_fields(d, &body);
-	strbuf_printf(&body, " argv_max=%lu ringbuf_size=%u",
-		      d->cfg.argv_max, d->cfg.ringbuf_size);
+	strbuf_printf(&body, " argv_max=%lu ringbuf_size=%u rules=%zu",
+		      d->cfg.argv_max, d->cfg.ringbuf_size, d->rules.n);
+	prog_ids_field(d, &body);
 	report_record(d, "DAEMON_START", body.buf);
 	strbuf_free(&body);
 }
@@ -104,6 +119,26 @@ void report_stop(struct daemon *d)
 	report_simple(d, "DAEMON_END", "terminate", NULL);
 }
 
+void report_disk(struct daemon *d, const char *fields)
+{
+	struct strbuf body;
+
+	strbuf_init(&body);
+	strbuf_adds(&body, fields);
+	add_self(&body);
+	strbuf_adds(&body, " res=failed");
+	report_record(d, "DAEMON_ERR", body.buf);
+	strbuf_free(&body);
+}
+
+void report_resume(struct daemon *d, const char *suspended_by)
+{
+	char extra[64];
+
+	snprintf(extra, sizeof(extra), " suspended_by=%s", suspended_by);
+	report_simple(d, "DAEMON_RESUME", "resume-logging", extra);
+}
+
 void report_config(struct daemon *d, bool restart_needed)
 {
 	report_simple(d, "DAEMON_CONFIG", "reconfigure",
@@ -116,6 +151,28 @@ void report_rotate(struct daemon *d)
 	report_simple(d, "DAEMON_ROTATE", "rotate-logs", NULL);
 }
 
+/*
+ * "Still logging", every heartbeat_interval seconds: audisp-bpfaudit takes
+ * silence as the bridge being down. DAEMON_RESUME is the nearest type
+ * libaudit knows (auditd and ausearch refuse unknown names).
+ */
+void report_heartbeat(struct daemon *d, uint64_t now_ns)
+{
+	struct strbuf extra;
+
+	if (!d->cfg.heartbeat_interval || now_ns - d->last_heartbeat_ns <
+	    d->cfg.heartbeat_interval * 1000000000ull)
+		return;
+	d->last_heartbeat_ns = now_ns;
+	strbuf_init(&extra);
+	strbuf_printf(&extra, " interval=%u events_written=%llu",
+		      d->cfg.heartbeat_interval,
+		      (unsigned long long)d->events_written);
+	prog_ids_field(d, &extra);
+	report_simple(d, "DAEMON_RESUME", "heartbeat", extra.buf);
+	strbuf_free(&extra);
+}
+
 static const char *daemon_loss_name(int which)
 {
 	switch (which) {
@@ -125,6 +182,10 @@ static const char *daemon_loss_name(int which)
 		return "no_serial";
 	case DLOSS_MALFORMED:
 		return "malformed_record";
+	case DLOSS_PLUGIN:
+		return "plugin_queue_full";
+	case DLOSS_SUSPENDED:
+		return "suspended";
 	}
 	return "unknown";
 }
@@ -164,6 +225,9 @@ void report_loss(struct daemon *d)
 	char cause[64];
 	int kind, c;
 
+	/* none could be written: the counters keep it all for the resume */
+	if (d->disk.suspended)
+		return;
 	snapshot(d, &now);
 	for (kind = 1; kind < BA_KIND_MAX; kind++) {
 		for (c = 0; c < BA_LOSS_CAUSE_MAX; c++) {
@@ -197,6 +261,12 @@ void report_status(struct daemon *d, struct strbuf *out)
 	snapshot(d, &now);
 	strbuf_printf(out, "pid = %d\nversion = %s\nlog_file = %s\n",
 		      getpid(), PACKAGE_VERSION, d->cfg.log_file);
+	rules_status(d, out);
+	plugins_status(d, out);
+	if (d->sink)
+		sink_auditd_status(d->sink, out);
+	else
+		strbuf_adds(out, "sink = file\n");
 	for (kind = 1; kind < BA_KIND_MAX; kind++) {
 		strbuf_printf(out, "attach.%s = %s\n", loader_kind_name(kind),
 			      loader_mode_name(&d->loader, kind));
@@ -219,6 +289,7 @@ void report_status(struct daemon *d, struct strbuf *out)
 		      (unsigned long long)ps->records,
 		      (unsigned long long)ps->duplicate, ls->bytes,
 		      ls->rotations);
+	disk_status(d, out);
 	for (kind = 1; kind < BA_KIND_MAX; kind++) {
 		const char *k = loader_kind_name(kind);
 
@@ -234,4 +305,28 @@ void report_status(struct daemon *d, struct strbuf *out)
 	for (c = 0; c < DLOSS_MAX; c++)
 		strbuf_printf(out, "loss.all.%s = %llu\n", daemon_loss_name(c),
 			      (unsigned long long)now.daemon[c]);
+}
+
+/* bpfauditctl -s: the few lines auditctl -s users look at first. */
+void report_summary(struct daemon *d, struct strbuf *out)
+{
+	const struct promise_stats *ps = promise_table_stats(d->promises);
+	struct loss_snapshot now;
+	uint64_t lost = 0;
+	size_t i;
+	int kind, c;
+
+	snapshot(d, &now);
+	for (i = 0; i < BA_LOSS_SLOTS; i++)
+		lost += now.kernel[i];
+	for (kind = 1; kind < BA_KIND_MAX; kind++)
+		for (c = PARTIAL_KERNEL_LOST; c <= PARTIAL_DRAIN; c++)
+			lost += now.partial[kind][c];
+	for (c = 0; c < DLOSS_MAX; c++)
+		lost += now.daemon[c];
+	strbuf_printf(out, "enabled %d\npid %d\nrules %zu\nlost %llu\n"
+		      "backlog %llu\n",
+		      d->rules.enabled < 0 ? 1 : d->rules.enabled, getpid(),
+		      d->rules.n, (unsigned long long)lost,
+		      (unsigned long long)ps->pending);
 }

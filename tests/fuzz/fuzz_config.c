@@ -32,6 +32,60 @@ static void check_string(const char *what, const char *s, size_t size,
 		fc_fail("%s is empty", what);
 }
 
+static void check_space(const char *what, const struct disk_space *s)
+{
+	if (s->percent ? s->value < 1 || s->value > 99 :
+			 s->value > 2147483647ul)
+		fc_fail("%s out of range", what);
+}
+
+/* An action in range, a program exactly with exec, and absolute. */
+static void check_action(const char *what, const struct disk_action_conf *a)
+{
+	if (!strcmp(disk_action_name(a->action), "unknown"))
+		fc_fail("%s without a name", what);
+	if (a->action == DISK_EXEC)
+		check_string(what, a->exe, sizeof(a->exe), true);
+	else if (a->exe[0])
+		fc_fail("%s has a program without exec", what);
+}
+
+static void check_disk(const struct bpfaudit_config *c)
+{
+	const struct disk_space *s = &c->space_left, *a = &c->admin_space_left;
+
+	check_space("space_left", s);
+	check_space("admin_space_left", a);
+	if (s->percent == a->percent && s->value && s->value <= a->value)
+		fc_fail("space_left not above admin_space_left");
+	check_action("space_left_action", &c->space_left_action);
+	check_action("admin_space_left_action", &c->admin_space_left_action);
+	check_action("disk_full_action", &c->disk_full_action);
+	check_action("disk_error_action", &c->disk_error_action);
+	if (c->disk_error_action.action == DISK_ROTATE)
+		fc_fail("disk_error_action = rotate");
+}
+
+static bool same_action(const struct disk_action_conf *a,
+			const struct disk_action_conf *b)
+{
+	return a->action == b->action && !strcmp(a->exe, b->exe);
+}
+
+static bool same_disk(const struct bpfaudit_config *a,
+		      const struct bpfaudit_config *b)
+{
+	return a->space_left.value == b->space_left.value &&
+	       a->space_left.percent == b->space_left.percent &&
+	       a->admin_space_left.value == b->admin_space_left.value &&
+	       a->admin_space_left.percent == b->admin_space_left.percent &&
+	       same_action(&a->space_left_action, &b->space_left_action) &&
+	       same_action(&a->admin_space_left_action,
+			   &b->admin_space_left_action) &&
+	       same_action(&a->disk_full_action, &b->disk_full_action) &&
+	       same_action(&a->disk_error_action, &b->disk_error_action);
+}
+
 static void check_config(const struct bpfaudit_config *c)
 {
 	check_string("log_file", c->log_file, sizeof(c->log_file), true);
@@ -58,6 +112,7 @@ static void check_config(const struct bpfaudit_config *c)
 	    c->promise_max_mem < 1 || c->promise_max_mem > 4096 ||
 	    c->loss_report_interval < 1 || c->loss_report_interval > 3600)
 		fc_fail("a number out of range");
+	check_disk(c);
 }
 
 /* Field by field: struct assignment need not copy padding. */
@@ -77,7 +132,8 @@ static bool same_config(const struct bpfaudit_config *a,
 	       a->loss_report_interval == b->loss_report_interval &&
 	       !strcmp(a->state_dir, b->state_dir) &&
 	       !strcmp(a->control_socket, b->control_socket) &&
-	       !strcmp(a->control_group, b->control_group);
+	       !strcmp(a->control_group, b->control_group) &&
+	       same_disk(a, b);
 }
 
 static void check_error(const char *err, const uint8_t *data, size_t size)

@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan, UBSan) and runs
 # each for a bounded time on a fresh copy of its seed corpus.
 #
-#   tests/fuzz/run.sh [TARGET...]        promise, format, config (default: all)
+#   tests/fuzz/run.sh [TARGET...]        promise, format, config, rules
+#                                        (default: all)
 #
 # Environment:
 #   FUZZ_SECONDS  seconds per target (default 60)
@@ -26,10 +27,11 @@ build=${FUZZ_BUILD:-$PWD/fuzz-build}
 allow=${FUZZ_ALLOW-}
 clang=${CLANG:-clang}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(promise format config)
+[ ${#targets[@]} -gt 0 ] || targets=(promise format config rules)
 
 # Longest input per target: an argv past one EXECVE record, lying records.
-declare -A max_len=([promise]=20000 [format]=20000 [config]=8192)
+declare -A max_len=([promise]=20000 [format]=20000 [config]=8192
+	[rules]=16384)
 
 skip_or_fail() {
 	echo "fuzz: $*"
@@ -69,7 +71,7 @@ for t in "${targets[@]}"; do
 		exit 2
 	fi
 	"$clang" "${cflags[@]}" "${sanitize[@]}" -o "$build/fuzz_$t" \
-		"$here/fuzz_$t.c" "${core[@]}" >>"$build/build.log" 2>&1 || {
+		"$here/fuzz_$t.c" "${core[@]}" -laudit >>"$build/build.log" 2>&1 || {
 		cat "$build/build.log"
 		echo "fuzz: building fuzz_$t failed"
 		exit 1
@@ -86,6 +88,7 @@ for t in "${targets[@]}"; do
 	mkdir -p "$build/corpus/$t"
 	cp "$here/corpus/$t"/* "$build/seeds/$t"/* "$build/corpus/$t/" 2>/dev/null
 	[ "$t" = config ] && cp "$build/seeds/config.shipped.conf" "$build/corpus/$t/"
+	[ "$t" = rules ] && cp "$top"/rules/*.rules "$build/corpus/$t/" 2>/dev/null
 done
 
 run_target() {

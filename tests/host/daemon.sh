@@ -14,12 +14,12 @@ write_conf "$T/bad1" "max_log_fil=8"
 out=$("$BPFAUDITD" -t -c "$T/bad1/bpfauditd.conf" 2>&1)
 check "unknown key: start-up refused" [ $? -ne 0 ]
 check "unknown key: message names file, line and key" \
-	grep -q "$T/bad1/bpfauditd.conf:4: unknown key 'max_log_fil'" <<<"$out"
+	grep -q "$T/bad1/bpfauditd.conf:5: unknown key 'max_log_fil'" <<<"$out"
 write_conf "$T/bad2" "flush=fast"
 out=$("$BPFAUDITD" -f -c "$T/bad2/bpfauditd.conf" 2>&1)
 check "bad value: the daemon does not start" [ $? -ne 0 ]
 check "bad value: message names the allowed values" \
-	grep -q "bpfauditd.conf:4: flush: 'fast' is not one of" <<<"$out"
+	grep -q "bpfauditd.conf:5: flush: 'fast' is not one of" <<<"$out"
 check "missing -c file is an error" \
 	sh -c "! '$BPFAUDITD' -t -c '$T/none.conf' 2>/dev/null"
 write_conf "$T"

@@ -55,6 +55,7 @@ write_conf() {
 		echo "log_file = $dir/log/audit.log"
 		echo "state_dir = $dir/state"
 		echo "control_socket = $dir/ctl.sock"
+		echo "rules_dir = $dir/rules.d"
 		for kv; do echo "${kv%%=*} = ${kv#*=}"; done
 	} >"$dir/bpfauditd.conf"
 }
@@ -104,9 +105,11 @@ all_logged() {
 # A private auditd (own config and log under DIR) with kernel audit on.
 # The kernel talks to one auditd: tests and benchmarks that start one run
 # one at a time, each holding this lock until stop_auditd (fd 9).
+# start_auditd DIR [LINE...]: LINEs are added to its auditd.conf.
 AUDITD_LOCK=${AUDITD_LOCK:-/run/lock/bpfaudit-auditd.lock}
 start_auditd() {
 	local dir=$1 pid
+	shift
 	exec 9>"$AUDITD_LOCK"
 	flock 9
 	pid=$(auditctl -s | awk '$1 == "pid" { print $2 }')
@@ -140,10 +143,24 @@ q_depth = 2000
 overflow_action = SYSLOG
 end_of_event_timeout = 2
 CONF
+	local line
+	for line; do echo "$line"; done >>"$dir/auditd.conf"
 	chmod 0640 "$dir/auditd.conf"
 	auditd -n -c "$dir" >"$dir/auditd.out" 2>&1 &
 	APID=$!
 	wait_for 30 grep -q DAEMON_START "$dir/log/audit.log"
+}
+# restart_auditd DIR [SECONDS]: the private auditd stops, stays down for
+# SECONDS, and starts again on the same configuration, the lock kept.
+restart_auditd() {
+	local dir=$1 before
+	before=$(grep -c '^type=DAEMON_START ' "$dir/log/audit.log")
+	kill -TERM "$APID" 2>/dev/null
+	wait "$APID" 2>/dev/null
+	sleep "${2:-0}"
+	auditd -n -c "$dir" >>"$dir/auditd.out" 2>&1 &
+	APID=$!
+	wait_for 30 sh -c "[ \$(grep -c '^type=DAEMON_START ' '$dir/log/audit.log') -gt $before ]"
 }
 stop_auditd() {
 	auditctl -D >/dev/null 2>&1

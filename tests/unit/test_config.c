@@ -641,6 +641,202 @@ static void test_keep_restart_only(void **state)
 	assert_true(config_keep_restart_only(&next, &running));
 }
 
+static void assert_action(const struct disk_action_conf *a,
+			  enum disk_action want, const char *exe)
+{
+	assert_int_equal(a->action, want);
+	assert_string_equal(a->exe, exe);
+}
+
+static void test_disk_defaults(void **state)
+{
+	struct bpfaudit_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.space_left.value, 75);
+	assert_false(c.space_left.percent);
+	assert_action(&c.space_left_action, DISK_SYSLOG, "");
+	assert_int_equal(c.admin_space_left.value, 50);
+	assert_false(c.admin_space_left.percent);
+	assert_action(&c.admin_space_left_action, DISK_SUSPEND, "");
+	assert_action(&c.disk_full_action, DISK_SUSPEND, "");
+	assert_action(&c.disk_error_action, DISK_SUSPEND, "");
+}
+
+static void test_disk_keys(void **state)
+{
+	struct bpfaudit_config c;
+
+	(void)state;
+	c = parse_ok("space_left = 25%\n"
+		     "space_left_action = exec /usr/local/sbin/Low-Space\n"
+		     "admin_space_left = 10%\n"
+		     "admin_space_left_action = SINGLE\n"
+		     "disk_full_action = Rotate\n"
+		     "disk_error_action = exec\t  /sbin/on-error  \n");
+	assert_int_equal(c.space_left.value, 25);
+	assert_true(c.space_left.percent);
+	assert_action(&c.space_left_action, DISK_EXEC,
+		      "/usr/local/sbin/Low-Space");
+	assert_int_equal(c.admin_space_left.value, 10);
+	assert_true(c.admin_space_left.percent);
+	assert_action(&c.admin_space_left_action, DISK_SINGLE, "");
+	assert_action(&c.disk_full_action, DISK_ROTATE, "");
+	assert_action(&c.disk_error_action, DISK_EXEC, "/sbin/on-error");
+
+	/* A later plain action forgets the program. */
+	c = parse_ok("disk_full_action = exec /x\ndisk_full_action = halt\n");
+	assert_action(&c.disk_full_action, DISK_HALT, "");
+	/* Bounds, and mixed units are not compared. */
+	c = parse_ok("space_left = 1%\nadmin_space_left = 2147483647\n");
+	assert_int_equal(c.space_left.value, 1);
+	assert_int_equal(c.admin_space_left.value, 2147483647);
+	c = parse_ok("space_left = 99%\nadmin_space_left = 0\n");
+	assert_int_equal(c.space_left.value, 99);
+	assert_false(c.admin_space_left.percent);
+}
+
+static void test_disk_action_names(void **state)
+{
+	static const char *const names[] = {
+		"ignore", "syslog", "rotate", "exec /p", "suspend", "single",
+		"halt",
+	};
+	static const char *const keys[] = {
+		"space_left_action", "admin_space_left_action",
+		"disk_full_action", "disk_error_action",
+	};
+	struct bpfaudit_config c;
+	struct disk_action_conf *a[4];
+	char line[128];
+	unsigned int i, k;
+
+	(void)state;
+	a[0] = &c.space_left_action;
+	a[1] = &c.admin_space_left_action;
+	a[2] = &c.disk_full_action;
+	a[3] = &c.disk_error_action;
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < 7; i++) {
+			if (k == 3 && i == DISK_ROTATE)
+				continue;
+			snprintf(line, sizeof(line), "%s = %s\n", keys[k],
+				 names[i]);
+			c = parse_ok(line);
+			assert_action(a[k], i, i == DISK_EXEC ? "/p" : "");
+			assert_int_equal(strncmp(disk_action_name(a[k]->action),
+						 names[i], 4), 0);
+		}
+	}
+	assert_string_equal(disk_action_name(DISK_EXEC), "exec");
+	assert_string_equal(disk_action_name((enum disk_action)7), "unknown");
+}
+
+/* Plugins and the heartbeat: defaults, values, ranges. */
+static void test_plugin_keys(void **state)
+{
+	struct bpfaudit_config c;
+
+	(void)state;
+	config_defaults(&c);
+	/* $(sysconfdir)/bpfaudit/plugins.d, as configured */
+	assert_int_equal(c.plugin_dir[0], '/');
+	assert_non_null(strstr(c.plugin_dir, "/bpfaudit/plugins.d"));
+	assert_int_equal(c.max_restarts, 10);
+	assert_int_equal(c.plugin_queue_mem, 8);
+	assert_int_equal(c.heartbeat_interval, 30);
+	c = parse_ok("plugin_dir = /srv/plugins.d\nmax_restarts = 0\n"
+		     "plugin_queue_mem = 1024\nheartbeat_interval = 0\n");
+	assert_string_equal(c.plugin_dir, "/srv/plugins.d");
+	assert_int_equal(c.max_restarts, 0);
+	assert_int_equal(c.plugin_queue_mem, 1024);
+	assert_int_equal(c.heartbeat_interval, 0);
+	expect_error("plugin_dir = plugins.d\n",
+		     NAME ":1: plugin_dir: 'plugins.d' is not an absolute path");
+	expect_error("plugin_queue_mem = 0\n",
+		     NAME ":1: plugin_queue_mem: 0 is out of range 1..1024");
+	expect_error("heartbeat_interval = 86401\n",
+		     NAME ":1: heartbeat_interval: 86401 is out of range 0..86400");
+	expect_error("max_restarts = -1\n",
+		     NAME ":1: max_restarts: '-1' is not a number");
+}
+
+static void test_disk_errors(void **state)
+{
+	(void)state;
+	expect_error("space_left_action = email\n",
+		     NAME ":1: space_left_action: email is not supported,"
+		     " bpfauditd sends no mail (exec a program that does)");
+	expect_error("freq = 1\ndisk_full_action = EMAIL\n",
+		     NAME ":2: disk_full_action: email is not supported,"
+		     " bpfauditd sends no mail (exec a program that does)");
+	expect_error("admin_space_left_action = exec\n",
+		     NAME ":1: admin_space_left_action: exec needs the"
+		     " absolute path of a program");
+	expect_error("space_left_action = exec bin/x\n",
+		     NAME ":1: space_left_action: 'bin/x' is not an absolute"
+		     " path");
+	expect_error("space_left_action = exec /bin/x arg\n",
+		     NAME ":1: space_left_action: exec runs one program,"
+		     " without arguments");
+	expect_error("space_left_action = syslog now\n",
+		     NAME ":1: space_left_action: 'syslog' takes no argument");
+	expect_error("space_left_action = shutdown\n",
+		     NAME ":1: space_left_action: 'shutdown' is not one of"
+		     " ignore, syslog, rotate, exec, suspend, single, halt");
+	expect_error("disk_error_action = rotate\n",
+		     NAME ":1: disk_error_action: 'rotate' is not one of"
+		     " ignore, syslog, exec, suspend, single, halt");
+	expect_error("space_left = 100%\n",
+		     NAME ":1: space_left: 100% is out of range 1..99%");
+	expect_error("admin_space_left = 0%\n",
+		     NAME ":1: admin_space_left: 0% is out of range 1..99%");
+	expect_error("space_left = 2147483648\n",
+		     NAME ":1: space_left: 2147483648 is out of range"
+		     " 0..2147483647");
+	expect_error("space_left = %\n",
+		     NAME ":1: space_left: '%' is neither a number of MiB nor"
+		     " a percentage such as 25%");
+	expect_error("space_left = 10MB\n",
+		     NAME ":1: space_left: '10MB' is neither a number of MiB"
+		     " nor a percentage such as 25%");
+	expect_error("space_left = -1\n",
+		     NAME ":1: space_left: '-1' is neither a number of MiB nor"
+		     " a percentage such as 25%");
+}
+
+/* As in auditd, space_left must be larger than admin_space_left. */
+static void test_disk_space_order(void **state)
+{
+	struct bpfaudit_config c;
+
+	(void)state;
+	/* The line named is the last that changed one of the two. */
+	expect_error("space_left = 50\nadmin_space_left = 50\nfreq = 1\n",
+		     NAME ":1: space_left (50 MiB) must be larger than"
+		     " admin_space_left (50 MiB)");
+	expect_error("space_left = 50\nadmin_space_left = 60\nfreq = 1\n",
+		     NAME ":2: space_left (50 MiB) must be larger than"
+		     " admin_space_left (60 MiB)");
+	expect_error("admin_space_left = 80\n",
+		     NAME ":1: space_left (75 MiB) must be larger than"
+		     " admin_space_left (80 MiB)");
+	expect_error("space_left = 10%\nadmin_space_left = 20%\n",
+		     NAME ":2: space_left (10%) must be larger than"
+		     " admin_space_left (20%)");
+	/* Fixed by a later line: fine. */
+	c = parse_ok("space_left = 40\nspace_left = 90\n"
+		     "admin_space_left = 80\n");
+	assert_int_equal(c.space_left.value, 90);
+	/* 0 turns space_left off; mixed units are not compared. */
+	c = parse_ok("space_left = 0\n");
+	assert_int_equal(c.space_left.value, 0);
+	c = parse_ok("space_left = 0\nadmin_space_left = 0\n");
+	c = parse_ok("space_left = 5%\nadmin_space_left = 500\n");
+	assert_true(c.space_left.percent);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +867,12 @@ int main(void)
 		cmocka_unit_test(test_length_is_respected),
 		cmocka_unit_test(test_small_or_null_err),
 		cmocka_unit_test(test_keep_restart_only),
+		cmocka_unit_test(test_disk_defaults),
+		cmocka_unit_test(test_disk_keys),
+		cmocka_unit_test(test_disk_action_names),
+		cmocka_unit_test(test_disk_errors),
+		cmocka_unit_test(test_disk_space_order),
+		cmocka_unit_test(test_plugin_keys),
 		cmocka_unit_test_setup_teardown(test_file_ok, setup_dir,
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_file_error_names_path,

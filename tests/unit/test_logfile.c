@@ -701,6 +701,273 @@ static void test_failed_write_leaves_no_partial_record(void **state)
 	free(c);
 }
 
+/*
+ * Failure injection through the write and truncate seams of struct logfile:
+ * the first call fails with EINTR if eintr_first, the first other call
+ * stores at most short_len bytes, calls from fail_from
+ * on fail with fail_errno (0: they return 0), the first trunc_fail truncates
+ * fail with EIO.
+ */
+static struct inject {
+	int calls;
+	size_t short_len;
+	int fail_from;
+	int fail_errno;
+	int eintr_first;
+	int trunc_calls;
+	int trunc_fail;
+} inj;
+
+static ssize_t fake_write(int fd, const void *buf, size_t len)
+{
+	inj.calls++;
+	if (inj.eintr_first && inj.calls == 1) {
+		errno = EINTR;
+		return -1;
+	}
+	if (inj.fail_from && inj.calls >= inj.fail_from) {
+		errno = inj.fail_errno;
+		return inj.fail_errno ? -1 : 0;
+	}
+	if (inj.calls == 1 + inj.eintr_first && inj.short_len &&
+	    len > inj.short_len)
+		len = inj.short_len;
+	return write(fd, buf, len);
+}
+
+static int fake_truncate(int fd, off_t len)
+{
+	inj.trunc_calls++;
+	if (inj.trunc_calls <= inj.trunc_fail) {
+		errno = EIO;
+		return -1;
+	}
+	return ftruncate(fd, len);
+}
+
+static void inject(struct fixture *f, struct inject how)
+{
+	inj = how;
+	f->lf.write_fn = fake_write;
+	f->lf.truncate_fn = fake_truncate;
+}
+
+static off_t file_size(const struct fixture *f)
+{
+	struct stat st;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	return st.st_size;
+}
+
+/* A short write, then ENOSPC in the middle of a buffer of three records. */
+static void test_short_write_then_enospc_is_cut(void **state)
+{
+	struct fixture *f = *state;
+	const struct logfile_stats *s = logfile_stats(&f->lf);
+	const char *three = "type=A msg=audit(1.0:2): x\n"
+			    "type=B msg=audit(1.0:2): y\n"
+			    "type=C msg=audit(1.0:3): z\n";
+
+	open_log(f);
+	write_str(f, "type=A msg=audit(1.0:1): ok\n");
+	inject(f, (struct inject){ .short_len = 40, .fail_from = 2,
+				   .fail_errno = ENOSPC });
+	assert_int_equal(logfile_write(&f->lf, three, strlen(three)), -ENOSPC);
+	assert_int_equal(inj.calls, 2);
+	assert_int_equal(inj.trunc_calls, 1);
+	assert_file_text(f, "audit.log", "type=A msg=audit(1.0:1): ok\n");
+	assert_int_equal(s->cuts, 1);
+	assert_int_equal(s->errors, 1);
+	assert_int_equal(s->writes, 1);
+	assert_false(f->lf.cut_pending);
+
+	/* Space is back: the next record follows the last whole one. */
+	inj.fail_from = 0;
+	write_str(f, "type=D msg=audit(1.0:4): w\n");
+	assert_file_text(f, "audit.log", "type=A msg=audit(1.0:1): ok\n"
+			 "type=D msg=audit(1.0:4): w\n");
+	assert_int_equal(s->bytes, 28 + 27);
+}
+
+/* A failure before a single byte went in needs no cut. */
+static void test_failed_write_of_nothing_needs_no_cut(void **state)
+{
+	struct fixture *f = *state;
+
+	open_log(f);
+	write_str(f, "a\n");
+	inject(f, (struct inject){ .fail_from = 1, .fail_errno = EIO });
+	assert_int_equal(logfile_write(&f->lf, "b\n", 2), -EIO);
+	assert_int_equal(inj.trunc_calls, 0);
+	assert_int_equal(logfile_stats(&f->lf)->cuts, 0);
+	assert_file_text(f, "audit.log", "a\n");
+}
+
+/* write(2) returning 0 is no progress: -EIO, and the part written goes. */
+static void test_zero_write_is_eio(void **state)
+{
+	struct fixture *f = *state;
+
+	open_log(f);
+	inject(f, (struct inject){ .short_len = 3, .fail_from = 2 });
+	assert_int_equal(logfile_write(&f->lf, "abcdef\n", 7), -EIO);
+	assert_file_text(f, "audit.log", "");
+	assert_int_equal(logfile_stats(&f->lf)->cuts, 1);
+}
+
+static void test_eintr_is_retried(void **state)
+{
+	struct fixture *f = *state;
+
+	open_log(f);
+	inject(f, (struct inject){ .eintr_first = 1, .short_len = 2 });
+	write_str(f, "abcdef\n");
+	assert_int_equal(inj.calls, 3);
+	assert_file_text(f, "audit.log", "abcdef\n");
+	assert_int_equal(logfile_stats(&f->lf)->errors, 0);
+}
+
+/* The cut fails once: the partial record stays until the next write. */
+static void test_failed_cut_is_retried_first(void **state)
+{
+	struct fixture *f = *state;
+	const struct logfile_stats *s = logfile_stats(&f->lf);
+
+	open_log(f);
+	write_str(f, "a\n");
+	inject(f, (struct inject){ .short_len = 3, .fail_from = 2,
+				   .fail_errno = ENOSPC, .trunc_fail = 1 });
+	assert_int_equal(logfile_write(&f->lf, "bbbbbb\n", 7), -ENOSPC);
+	assert_true(f->lf.cut_pending);
+	assert_int_equal(file_size(f), 2 + 3);
+	assert_int_equal(s->cuts, 0);
+	assert_int_equal(s->errors, 2);
+
+	inj.fail_from = 0;
+	write_str(f, "c\n");
+	assert_false(f->lf.cut_pending);
+	assert_int_equal(inj.trunc_calls, 2);
+	assert_file_text(f, "audit.log", "a\nc\n");
+	assert_int_equal(s->cuts, 1);
+}
+
+/* While the cut keeps failing, nothing is appended after the partial record. */
+static void test_failing_cut_blocks_writes(void **state)
+{
+	struct fixture *f = *state;
+	int calls;
+
+	open_log(f);
+	write_str(f, "a\n");
+	inject(f, (struct inject){ .short_len = 3, .fail_from = 2,
+				   .fail_errno = ENOSPC, .trunc_fail = 3 });
+	assert_int_equal(logfile_write(&f->lf, "bbbbbb\n", 7), -ENOSPC);
+	calls = inj.calls;
+	inj.fail_from = 0;
+	assert_int_equal(logfile_write(&f->lf, "c\n", 2), -EIO);
+	assert_int_equal(logfile_write(&f->lf, "d\n", 2), -EIO);
+	assert_int_equal(inj.calls, calls);	/* not a byte written */
+	assert_int_equal(file_size(f), 2 + 3);
+	write_str(f, "e\n");			/* the fourth cut works */
+	assert_file_text(f, "audit.log", "a\ne\n");
+	assert_int_equal(logfile_stats(&f->lf)->writes, 2);
+}
+
+/* A rotation first retries the cut, so the rotated log ends whole. */
+static void test_rotation_cuts_first(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opt.num_logs = 2;
+	open_log(f);
+	write_str(f, "a\n");
+	inject(f, (struct inject){ .short_len = 3, .fail_from = 2,
+				   .fail_errno = ENOSPC, .trunc_fail = 1 });
+	assert_int_equal(logfile_write(&f->lf, "bbbbbb\n", 7), -ENOSPC);
+	assert_true(f->lf.cut_pending);
+	assert_int_equal(logfile_rotate(&f->lf), 0);
+	assert_false(f->lf.cut_pending);
+	assert_file_text(f, "audit.log.1", "a\n");
+	inj.fail_from = 0;
+	write_str(f, "c\n");
+	assert_file_text(f, "audit.log", "c\n");
+}
+
+static void make_log(struct fixture *f, const char *text, size_t len)
+{
+	int fd;
+
+	assert_int_equal(mkdir(f->logdir, 0700), 0);
+	fd = open(f->path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+/* A crash mid-write left a partial record: opening the log cuts it off. */
+static void test_open_cuts_partial_tail(void **state)
+{
+	struct fixture *f = *state;
+
+	make_log(f, "a\nb\npart", 8);
+	open_log(f);
+	assert_file_text(f, "audit.log", "a\nb\n");
+	assert_int_equal(logfile_stats(&f->lf)->cuts, 1);
+	write_str(f, "c\n");
+	assert_file_text(f, "audit.log", "a\nb\nc\n");
+}
+
+/* The partial record is longer than one read, or is all there is. */
+static void test_open_cuts_long_partial_tail(void **state)
+{
+	struct fixture *f = *state;
+	size_t len = 3 + 10000;
+	char *text = malloc(len);
+
+	assert_non_null(text);
+	memcpy(text, "x\n", 2);
+	memset(text + 2, 'p', len - 2);
+	make_log(f, text, len);
+	open_log(f);
+	assert_file_text(f, "audit.log", "x\n");
+	logfile_close(&f->lf);
+
+	assert_int_equal(truncate(f->path, 0), 0);
+	memset(text, 'q', len);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(rmdir(f->logdir), 0);
+	make_log(f, text, len);
+	open_log(f);
+	assert_file_text(f, "audit.log", "");
+	free(text);
+}
+
+static void test_open_keeps_whole_log(void **state)
+{
+	struct fixture *f = *state;
+
+	make_log(f, "a\nb\n", 4);
+	open_log(f);
+	assert_file_text(f, "audit.log", "a\nb\n");
+	assert_int_equal(logfile_stats(&f->lf)->cuts, 0);
+}
+
+static void test_space(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long long avail = 0, total = 0;
+
+	open_log(f);
+	assert_int_equal(logfile_space(&f->lf, &avail, &total), 0);
+	assert_true(total > 0);
+	assert_true(avail <= total);
+	logfile_close(&f->lf);		/* closed: the directory is asked */
+	avail = total = 0;
+	assert_int_equal(logfile_space(&f->lf, &avail, &total), 0);
+	assert_true(total > 0);
+}
+
 int main(void)
 {
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -728,6 +995,17 @@ int main(void)
 		T(test_unlimited),
 		T(test_failed_rotation_keeps_record),
 		T(test_failed_write_leaves_no_partial_record),
+		T(test_short_write_then_enospc_is_cut),
+		T(test_failed_write_of_nothing_needs_no_cut),
+		T(test_zero_write_is_eio),
+		T(test_eintr_is_retried),
+		T(test_failed_cut_is_retried_first),
+		T(test_failing_cut_blocks_writes),
+		T(test_rotation_cuts_first),
+		T(test_open_cuts_partial_tail),
+		T(test_open_cuts_long_partial_tail),
+		T(test_open_keeps_whole_log),
+		T(test_space),
 	};
 #undef T
 

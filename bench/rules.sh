@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The price of events that no rule wants: the same workloads under
+#   a   no bpfauditd at all,
+#   n   bpfauditd with no rule set (every event of the default kinds is
+#       recorded),
+#   r   bpfauditd with a rule set that matches none of the workload's
+#       events (they belong to uid 12345, which runs nothing here),
+# interleaved, REPS times, median and spread. For n and r, the ring-buffer
+# records the run produced (bpfauditctl status: ring_records) and the
+# SYSCALL records logged are counted: under r both must be 0.
+#
+# Run as root from a build tree (make bench-rules) or with
+#   BPFAUDITD=BUILD/bridge/bpfauditd BPFAUDITCTL=BUILD/bridge/bpfauditctl \
+#   bash bench/rules.sh
+# Environment: REPS [5], SECONDS_PER_RUN [3], OUT [bench/results/RULES.md].
+set -eu
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BPFAUDITD=${BPFAUDITD:?set BPFAUDITD}
+BPFAUDITCTL=${BPFAUDITCTL:?set BPFAUDITCTL}
+REPS=${REPS:-5}
+DUR=${SECONDS_PER_RUN:-3}
+OUT=${OUT:-$BENCH/results/RULES.md}
+T=$(mktemp -d /var/tmp/bpfaudit-bench-rules.XXXXXX)
+DPID=
+say() { echo "bench-rules: $*" >&2; }
+cleanup() {
+	[ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+[ "$(id -u)" = 0 ] || { say "needs root"; exit 1; }
+
+cc -O2 -Wall -o "$T/execload" "$BENCH/execload.c"
+cc -O2 -Wall -o "$T/opload" "$BENCH/opload.c"
+cp /bin/true "$T/quiet"
+head -c 65536 /dev/zero >"$T/map.bin"
+
+# The rule set of configuration r: every captured syscall, but for a uid
+# that runs nothing here.
+mkdir -p "$T/rules.off"
+cat >"$T/rules.off/none.rules" <<EOF
+-a always,exit -F arch=b64 -S all -F uid=12345 -k bench_never
+EOF
+
+start() {
+	local dir=$T/d.$1
+	rm -rf "$dir"
+	mkdir -p "$dir/rules.d"
+	[ "$1" = r ] && cp "$T/rules.off/none.rules" "$dir/rules.d/"
+	cat >"$dir/bpfauditd.conf" <<EOF
+log_file = $dir/log/audit.log
+state_dir = $dir/state
+control_socket = $dir/ctl.sock
+rules_dir = $dir/rules.d
+max_log_file = 4095
+EOF
+	"$BPFAUDITD" -f -c "$dir/bpfauditd.conf" >"$dir/out" 2>&1 &
+	DPID=$!
+	for _ in $(seq 100); do
+		grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null && return
+		sleep 0.1
+	done
+	say "bpfauditd did not start: $(cat "$dir/out")"
+	exit 1
+}
+stop() {
+	kill -TERM "$DPID"
+	wait "$DPID" || true
+	DPID=
+}
+ring() {
+	"$BPFAUDITCTL" -S "$T/d.$1/ctl.sock" status |
+		awk '$1 == "ring_records" { print $3 }'
+}
+
+# one CONFIG WORKLOAD: prints "ns_per_op ring_per_op syscall_records"
+one() {
+	local cfg=$1 wl=$2 r0=0 r1=0 ops ns logged=0 out
+	[ "$cfg" != a ] && start "$cfg" && r0=$(ring "$cfg")
+	case $wl in
+	exec)
+		out=$("$T/execload" -b "$T/quiet" -P 2 -d "$DUR")
+		ops=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' <<<"$out")
+		ns=$(sed -n 's/.*elapsed_ns=\([0-9]*\).*/\1/p' <<<"$out")
+		ns=$(awk -v n="$ns" -v o="$ops" 'BEGIN { printf "%.0f", n * 2 / o }')
+		;;
+	*)
+		out=$("$T/opload" "$wl" -d "$DUR" -f "$T/map.bin")
+		ops=$(sed -n 's/.*ops=\([0-9]*\).*/\1/p' <<<"$out")
+		ns=$(sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' <<<"$out")
+		;;
+	esac
+	if [ "$cfg" != a ]; then
+		sleep 1
+		r1=$(ring "$cfg")
+		stop
+		logged=$(grep -c '^type=SYSCALL ' "$T/d.$cfg/log/audit.log" || true)
+	fi
+	awk -v ns="$ns" -v d=$((r1 - r0)) -v o="$ops" -v l="$logged" \
+		'BEGIN { printf "%s %.4f %d\n", ns, d / o, l }'
+}
+
+WORKLOADS="exec tcp mmap"
+for rep in $(seq "$REPS"); do
+	for wl in $WORKLOADS; do
+		for cfg in a n r; do
+			say "rep $rep $wl $cfg"
+			echo "$wl $cfg $(one "$cfg" "$wl")" >>"$T/results"
+		done
+	done
+done
+
+# median and spread (min-max) per workload and configuration
+summary() {
+	awk -v wl="$1" -v cfg="$2" -v col="$3" '$1 == wl && $2 == cfg { print $col }' \
+		"$T/results" | sort -g | awk '
+		{ v[NR] = $1 }
+		END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%s %s %s\n", m, v[1], v[NR] }'
+}
+mkdir -p "$(dirname "$OUT")"
+{
+	echo "# Events no rule wants: what they cost"
+	echo
+	echo "$(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs, $REPS repetitions of ${DUR} s," \
+		"interleaved; median (min-max). a: no bpfauditd; n: bpfauditd, no rule"
+	echo "set (everything recorded); r: a rule set matching none of these events."
+	echo
+	echo "| workload | config | ns/op | vs a | ring records/op | SYSCALL records |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for wl in $WORKLOADS; do
+		read -r base _ _ < <(summary "$wl" a 3)
+		for cfg in a n r; do
+			read -r m lo hi < <(summary "$wl" "$cfg" 3)
+			read -r rp _ _ < <(summary "$wl" "$cfg" 4)
+			read -r lg _ _ < <(summary "$wl" "$cfg" 5)
+			[ "$cfg" = a ] && rp=- && lg=-
+			printf "| %s | %s | %.0f (%.0f-%.0f) | %.3f | %s | %s |\n" \
+				"$wl" "$cfg" "$m" "$lo" "$hi" \
+				"$(awk -v a="$m" -v b="$base" 'BEGIN { print a / b }')" "$rp" "$lg"
+		done
+	done
+} >"$OUT"
+cat "$OUT"

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for bridge/rulebank.c: parsed rules become the values the BPF
+ * filter compares (ids unsigned 32-bit, exit signed, success 1/0, exe= by
+ * inode), the syscalls `always` rules name, the modes, the key ids (shared
+ * by equal keys, kept across compilations), and what is refused.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <cmocka.h>
+
+#include "rulebank.h"
+
+static char err[RULE_ERR_MAX];
+
+/* Parses @text and compiles it (a rule set is present) into @rb. */
+static int compile(const char *text, struct keytab *kt, struct rulebank *rb)
+{
+	struct ruleset rs;
+	int ret;
+
+	ruleset_init(&rs);
+	err[0] = '\0';
+	if (rules_parse_buffer("t.rules", text, strlen(text), &rs, NULL, err,
+			       sizeof(err)))
+		fail_msg("parse error: %s", err);
+	ret = rulebank_compile(&rs, true, kt, rb, err, sizeof(err));
+	ruleset_free(&rs);
+	return ret;
+}
+
+/* @words: a bitmap of 64-bit words, __u64 or uint64_t */
+static bool has_syscall(const void *words, unsigned int nr)
+{
+	const uint64_t *w = words;
+
+	return w[nr / 64] & (1ull << (nr % 64));
+}
+
+static void test_values(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+	const struct ba_rule *r;
+
+	(void)state;
+	assert_int_equal(compile("-a always,exit -F arch=b64 -S execve"
+				 " -F auid>=1000 -F auid!=-1 -F exit=-2"
+				 " -F success=0 -F a2&4 -F uid=0 -k k1\n",
+				 &kt, &rb), 0);
+	assert_int_equal(rb.mode, BA_RULES_ACTIVE);
+	assert_int_equal(rb.n, 1);
+	r = &rb.rule[0];
+	assert_int_equal(r->always, 1);
+	assert_int_equal(r->ncond, 6);
+	assert_true(has_syscall(r->syscalls, 59));
+	assert_false(has_syscall(r->syscalls, 322));
+	assert_int_equal(r->cond[0].field, BA_RF_AUID);
+	assert_int_equal(r->cond[0].op, BA_RO_GE);
+	assert_int_equal(r->cond[0].value, 1000);
+	/* unset is 4294967295, compared unsigned */
+	assert_int_equal(r->cond[1].op, BA_RO_NE);
+	assert_int_equal(r->cond[1].value, 4294967295ll);
+	assert_int_equal(r->cond[2].field, BA_RF_EXIT);
+	assert_int_equal(r->cond[2].value, -2);
+	assert_int_equal(r->cond[3].field, BA_RF_SUCCESS);
+	assert_int_equal(r->cond[3].value, 0);
+	assert_int_equal(r->cond[4].field, BA_RF_A2);
+	assert_int_equal(r->cond[4].op, BA_RO_AND);
+	assert_int_equal(r->cond[4].value, 4);
+	assert_int_equal(r->cond[5].field, BA_RF_UID);
+	assert_int_equal(r->key_id, 1);
+	assert_string_equal(keytab_get(&kt, r->key_id), "k1");
+	assert_true(has_syscall(rb.any, 59));
+	keytab_free(&kt);
+}
+
+static void test_success_one(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("-a always,exit -S connect -F success=1\n",
+				 &kt, &rb), 0);
+	assert_int_equal(rb.rule[0].cond[0].value, 1);
+	assert_int_equal(rb.rule[0].key_id, 0);
+	keytab_free(&kt);
+}
+
+static void test_exe_inode(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(stat("/bin/sh", &st), 0);
+	assert_int_equal(compile("-a never,exit -S execve -F exe=/bin/sh\n"
+				 "-a always,exit -S execve -F exe!=/no/such\n",
+				 &kt, &rb), 0);
+	assert_int_equal(rb.rule[0].always, 0);
+	assert_int_equal(rb.rule[0].cond[0].field, BA_RF_EXE);
+	assert_int_equal(rb.rule[0].cond[0].value, (int64_t)st.st_ino);
+	assert_int_equal(rb.rule[0].cond[0].value2,
+			 (major(st.st_dev) << 20) | minor(st.st_dev));
+	/* a missing file matches no executable: inode 0 */
+	assert_int_equal(rb.rule[1].cond[0].op, BA_RO_NE);
+	assert_int_equal(rb.rule[1].cond[0].value, 0);
+	keytab_free(&kt);
+}
+
+/* Only `always` rules open the entry filter; never rules do not. */
+static void test_any_syscalls(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("-a never,exit -S connect\n"
+				 "-a always,exit -S bind,listen\n",
+				 &kt, &rb), 0);
+	assert_false(has_syscall(rb.any, 42));
+	assert_true(has_syscall(rb.any, 49));
+	assert_true(has_syscall(rb.any, 50));
+	assert_false(has_syscall(rb.any, 59));
+	assert_int_equal(compile("-a always,exit -S all -F uid=5\n", &kt,
+				 &rb), 0);
+	assert_true(has_syscall(rb.any, 59));
+	assert_true(has_syscall(rb.any, 313));
+	assert_false(has_syscall(rb.any, 0));	/* read: not captured */
+	keytab_free(&kt);
+}
+
+/* Equal keys share an id; ids outlive a recompilation. */
+static void test_keys(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("-a always,exit -S execve -k a\n"
+				 "-a always,exit -S bind -k b -k c\n"
+				 "-a always,exit -S listen -k a\n",
+				 &kt, &rb), 0);
+	assert_int_equal(rb.rule[0].key_id, 1);
+	assert_int_equal(rb.rule[1].key_id, 2);
+	assert_int_equal(rb.rule[2].key_id, 1);
+	assert_string_equal(keytab_get(&kt, 2), "b\001c");
+	assert_int_equal(compile("-a always,exit -S connect -k new\n"
+				 "-a always,exit -S bind -k a\n", &kt, &rb), 0);
+	assert_int_equal(rb.rule[0].key_id, 3);
+	assert_int_equal(rb.rule[1].key_id, 1);
+	assert_string_equal(keytab_get(&kt, 2), "b\001c");
+	assert_null(keytab_get(&kt, 0));
+	assert_null(keytab_get(&kt, 4));
+	assert_null(keytab_get(&kt, 0xffffffffu));
+	keytab_free(&kt);
+}
+
+static void test_modes(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+	struct ruleset rs;
+
+	(void)state;
+	ruleset_init(&rs);
+	assert_int_equal(rulebank_compile(&rs, false, &kt, &rb, err,
+					  sizeof(err)), 0);
+	assert_int_equal(rb.mode, BA_RULES_NONE);
+	assert_int_equal(rulebank_compile(&rs, true, &kt, &rb, err,
+					  sizeof(err)), 0);
+	assert_int_equal(rb.mode, BA_RULES_ACTIVE);
+	assert_int_equal(rb.n, 0);
+	assert_int_equal(compile("-a always,exit -S execve\n-e 0\n", &kt,
+				 &rb), 0);
+	assert_int_equal(rb.mode, BA_RULES_OFF);
+	assert_int_equal(compile("-a always,exit -S execve\n-e 2\n", &kt,
+				 &rb), 0);
+	assert_int_equal(rb.mode, BA_RULES_ACTIVE);
+	ruleset_free(&rs);
+	keytab_free(&kt);
+}
+
+static void test_watch_refused(void **state)
+{
+	static struct rulebank rb;
+	struct keytab kt = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("\n-w /etc/passwd -p wa -k identity\n", &kt,
+				 &rb), -1);
+	assert_string_equal(err, "t.rules:2: file watches (-w, path=, dir=,"
+			    " perm=) are not supported yet");
+	keytab_free(&kt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_success_one),
+		cmocka_unit_test(test_exe_inode),
+		cmocka_unit_test(test_any_syscalls),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_watch_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
