@@ -1510,7 +1510,8 @@ static int list_dir(const char *dir, char ***namesp, size_t *np, char *err,
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)	/* qsort() wants an array, even of nothing */
+		qsort(names, n, sizeof(*names), cmp_names);
 	*namesp = names;
 	*np = n;
 	return 0;

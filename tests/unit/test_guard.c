@@ -26,7 +26,7 @@ struct seen {
 	int n;
 	enum guard_alert last;
 	char text[512];
-	int count[GA_OVERFLOW + 1];
+	int count[GA_LATE + 1];
 };
 
 static void on_alert(void *ctx, enum guard_alert a, const char *text)
