@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "textfile.h"
 
 /* A configuration file bigger than this is surely not one. */
 #define CONFIG_MAX_FILE		(1024 * 1024)
@@ -320,14 +321,6 @@ fail(const struct parse_ctx *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
 	va_end(ap);
-	return -1;
-}
-
-/* Set the error text to "WHAT: strerror(err)"; always returns -1. */
-static int fail_errno(char *err, size_t errlen, const char *what, int errnum)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s: %s", what, strerror(errnum));
 	return -1;
 }
 
@@ -673,68 +666,6 @@ int config_parse_buffer(const char *name, const char *text, size_t len,
 	return 0;
 }
 
-/* Read all of @path into a malloc'ed buffer. */
-static int read_file(const char *path, char **bufp, size_t *lenp,
-		     char *err, size_t errlen)
-{
-	size_t len = 0;
-	struct stat st;
-	char *buf = NULL;
-	int fd, ret = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno(err, errlen, path, errno);
-	if (fstat(fd, &st)) {
-		fail_errno(err, errlen, path, errno);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > CONFIG_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %d bytes",
-				 path, CONFIG_MAX_FILE);
-		goto out;
-	}
-	/* One spare byte, so that a file that grew is noticed. */
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		fail_errno(err, errlen, path, ENOMEM);
-		goto out;
-	}
-	while (len <= (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, st.st_size + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail_errno(err, errlen, path, errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (len > (size_t)st.st_size) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: changed while being read",
-				 path);
-		goto out;
-	}
-	*bufp = buf;
-	*lenp = len;
-	buf = NULL;
-	ret = 0;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
 int config_parse_file(const char *path, struct bpfaudit_config *c,
 		      char *err, size_t errlen)
 {
@@ -742,7 +673,8 @@ int config_parse_file(const char *path, struct bpfaudit_config *c,
 	size_t len = 0;
 	int ret;
 
-	if (read_file(path, &buf, &len, err, errlen))
+	if (textfile_read(path, CONFIG_MAX_FILE, &buf, &len, err,
+			  errlen))
 		return -1;
 	ret = config_parse_buffer(path, buf, len, c, err, errlen);
 	free(buf);

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "rules.h"
+#include "textfile.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* A rule file bigger than this is surely not one. */
@@ -1377,66 +1378,6 @@ int rules_parse_buffer(const char *name, const char *text, size_t len,
 
 /* ---- files ---- */
 
-static int read_file(const char *path, char **bufp, size_t *lenp, char *err,
-		     size_t errlen)
-{
-	size_t len = 0;
-	struct stat st;
-	char *buf = NULL;
-	int fd, ret = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno(err, errlen, path, errno);
-	if (fstat(fd, &st)) {
-		fail_errno(err, errlen, path, errno);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > RULE_FILE_MAX) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %d bytes", path,
-				 RULE_FILE_MAX);
-		goto out;
-	}
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		fail_errno(err, errlen, path, ENOMEM);
-		goto out;
-	}
-	while (len <= (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, st.st_size + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail_errno(err, errlen, path, errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (len > (size_t)st.st_size) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: changed while being read",
-				 path);
-		goto out;
-	}
-	*bufp = buf;
-	*lenp = len;
-	buf = NULL;
-	ret = 0;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
 static int parse_file(const struct parse_ctx *p, const char *path,
 		      struct ruleset *rs)
 {
@@ -1444,7 +1385,8 @@ static int parse_file(const struct parse_ctx *p, const char *path,
 	size_t len = 0;
 	int ret;
 
-	if (read_file(path, &buf, &len, p->err, p->errlen))
+	if (textfile_read(path, RULE_FILE_MAX, &buf, &len, p->err,
+			  p->errlen))
 		return -1;
 	ret = parse_into(p, buf, len, rs);
 	free(buf);
