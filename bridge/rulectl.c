@@ -122,63 +122,54 @@ static bool refuse_locked(struct daemon *d, char *err, size_t errlen)
 	return true;
 }
 
+/* rules_dir, merged, made the running set (at start and on reload). */
+static int load_rules_dir(struct daemon *d, char *err, size_t errlen)
+{
+	struct ruleset next;
+	struct strbuf warn;
+	int ret;
+
+	strbuf_init(&warn);
+	ruleset_init(&next);
+	ret = rules_load_dir(d->cfg.rules_dir, &next, &warn, err, errlen);
+	if (!ret)
+		ret = install(d, &next, next.files > 0, "load_rules",
+			      d->cfg.rules_dir, err, errlen);
+	ruleset_free(&next);
+	if (warn.len)
+		daemon_msg(d, LOG_WARNING, "%.*s", (int)warn.len - 1,
+			   warn.buf);
+	strbuf_free(&warn);
+	return ret;
+}
+
 /* At start: the locked set if there is one, else rules_dir. */
 int rules_start(struct daemon *d, char *err, size_t errlen)
 {
 	char path[4200];
 	struct ruleset next;
-	struct strbuf warn;
-	int ret;
 
 	ruleset_init(&d->rules);
-	ruleset_init(&next);
-	strbuf_init(&warn);
 	lock_path(d, path, sizeof(path));
-	if (!access(path, F_OK)) {
-		ret = rules_parse_file(path, &next, NULL, err, errlen);
-		if (!ret) {
-			d->rules_locked = true;
-			daemon_msg(d, LOG_NOTICE, "rules locked (-e 2) since"
-				   " an earlier start: %s", path);
-			ret = install(d, &next, true, "load_rules", path,
-				      err, errlen);
-		}
-		goto out;
+	if (access(path, F_OK))
+		return load_rules_dir(d, err, errlen);
+	ruleset_init(&next);
+	if (rules_parse_file(path, &next, NULL, err, errlen)) {
+		ruleset_free(&next);
+		return -1;
 	}
-	ret = rules_load_dir(d->cfg.rules_dir, &next, &warn, err, errlen);
-	if (!ret)
-		ret = install(d, &next, next.files > 0, "load_rules",
-			      d->cfg.rules_dir, err, errlen);
-out:
-	if (warn.len)
-		daemon_msg(d, LOG_WARNING, "%.*s", (int)warn.len - 1,
-			   warn.buf);
-	strbuf_free(&warn);
-	ruleset_free(&next);
-	return ret;
+	d->rules_locked = true;
+	daemon_msg(d, LOG_NOTICE, "rules locked (-e 2) since an earlier"
+		   " start: %s", path);
+	return install(d, &next, true, "load_rules", path, err, errlen);
 }
 
 /* Reload: rules_dir again (the set given with -R is replaced). */
 int rules_reload(struct daemon *d, char *err, size_t errlen)
 {
-	struct ruleset next;
-	struct strbuf warn;
-	int ret;
-
 	if (refuse_locked(d, err, errlen))
 		return -1;
-	strbuf_init(&warn);
-	ruleset_init(&next);
-	ret = rules_load_dir(d->cfg.rules_dir, &next, &warn, err, errlen);
-	if (!ret)
-		ret = install(d, &next, next.files > 0, "load_rules",
-			      d->cfg.rules_dir, err, errlen);
-	ruleset_free(&next);
-	if (warn.len)
-		daemon_msg(d, LOG_WARNING, "%.*s", (int)warn.len - 1,
-			   warn.buf);
-	strbuf_free(&warn);
-	return ret;
+	return load_rules_dir(d, err, errlen);
 }
 
 /* A copy of the running set to change: the keys' strings are its own. */
