@@ -15,12 +15,34 @@
 /* The non-argument part of one EXECVE argument, as the kernel sizes it. */
 #define EXECVE_ABUF 96
 
+/* The formatter's hot paths build numbers without printf: every exec
+ * writes some sixty of them. */
+void format_field_u(struct strbuf *out, const char *name,
+		    unsigned long long v)
+{
+	strbuf_adds(out, name);
+	strbuf_add_u64(out, v);
+}
+
+/* A kernel dev_t as "%02x:%02x". */
+void format_dev(struct strbuf *out, __u32 dev)
+{
+	strbuf_add_hex(out, MAJOR(dev), 2);
+	strbuf_addc(out, ':');
+	strbuf_add_hex(out, MINOR(dev), 2);
+}
+
 void format_record_start(struct strbuf *out, const char *type,
 			 const struct audit_stamp *st)
 {
-	strbuf_printf(out, "type=%s msg=audit(%llu.%03u:%llu): ", type,
-		      (unsigned long long)st->sec, st->msec,
-		      (unsigned long long)st->serial);
+	strbuf_adds(out, "type=");
+	strbuf_adds(out, type);
+	format_field_u(out, " msg=audit(", st->sec);
+	/* "%03u" */
+	strbuf_adds(out, st->msec < 10 ? ".00" : st->msec < 100 ? ".0" : ".");
+	strbuf_add_u64(out, st->msec);
+	format_field_u(out, ":", st->serial);
+	strbuf_adds(out, "): ");
 }
 
 void format_record_end(struct strbuf *out)
@@ -203,21 +225,38 @@ void format_syscall(const struct ba_event *ev, int items,
 	size_t comm_len = strnlen(t->comm, sizeof(t->comm));
 
 	format_record_start(out, "SYSCALL", st);
-	strbuf_printf(out, "arch=%x syscall=%u success=%s exit=%lld",
-		      h->arch, h->syscall,
-		      format_syscall_failed(h->ret) ? "no" : "yes",
-		      (long long)h->ret);
-	strbuf_printf(out, " a0=%llx a1=%llx a2=%llx a3=%llx items=%d",
-		      (unsigned long long)h->args[0],
-		      (unsigned long long)h->args[1],
-		      (unsigned long long)h->args[2],
-		      (unsigned long long)h->args[3], items);
-	strbuf_printf(out,
-		      " ppid=%u pid=%u auid=%u uid=%u gid=%u euid=%u suid=%u"
-		      " fsuid=%u egid=%u sgid=%u fsgid=%u tty=%.*s ses=%u comm=",
-		      t->ppid, t->pid, t->auid, t->uid, t->gid, t->euid,
-		      t->suid, t->fsuid, t->egid, t->sgid, t->fsgid,
-		      BA_TTY_LEN, tty_name(t), t->ses);
+	strbuf_adds(out, "arch=");
+	strbuf_add_hex(out, h->arch, 1);
+	format_field_u(out, " syscall=", h->syscall);
+	strbuf_adds(out, format_syscall_failed(h->ret) ? " success=no" :
+							 " success=yes");
+	strbuf_adds(out, " exit=");
+	strbuf_add_s64(out, h->ret);
+	for (int i = 0; i < 4; i++) {
+		static const char *const name[] = { " a0=", " a1=", " a2=",
+						    " a3=" };
+
+		strbuf_adds(out, name[i]);
+		strbuf_add_hex(out, h->args[i], 1);
+	}
+	strbuf_adds(out, " items=");
+	strbuf_add_s64(out, items);
+	format_field_u(out, " ppid=", t->ppid);
+	format_field_u(out, " pid=", t->pid);
+	format_field_u(out, " auid=", t->auid);
+	format_field_u(out, " uid=", t->uid);
+	format_field_u(out, " gid=", t->gid);
+	format_field_u(out, " euid=", t->euid);
+	format_field_u(out, " suid=", t->suid);
+	format_field_u(out, " fsuid=", t->fsuid);
+	format_field_u(out, " egid=", t->egid);
+	format_field_u(out, " sgid=", t->sgid);
+	format_field_u(out, " fsgid=", t->fsgid);
+	/* tty_name() is NUL-terminated within BA_TTY_LEN */
+	strbuf_adds(out, " tty=");
+	strbuf_adds(out, tty_name(t));
+	format_field_u(out, " ses=", t->ses);
+	strbuf_adds(out, " comm=");
 	audit_add_untrusted(out, t->comm, comm_len);
 	format_path_field(out, " exe=", format_field(ev, BA_FIELD_EXE));
 	/* audit_log_key(): keys joined by \001 come out in hex */
@@ -227,12 +266,14 @@ void format_syscall(const struct ba_event *ev, int items,
 	else
 		strbuf_adds(out, "(null)");
 	/* bpfaudit's own fields: always after the kernel's. */
-	strbuf_printf(out, " cgroup_id=%llu mntns=%u pidns=%u",
-		      (unsigned long long)t->cgroup_id, t->mnt_ns, t->pid_ns);
-	if (h->exe.valid)
-		strbuf_printf(out, " exe_inode=%llu exe_dev=%02x:%02x",
-			      (unsigned long long)h->exe.ino,
-			      MAJOR(h->exe.dev), MINOR(h->exe.dev));
+	format_field_u(out, " cgroup_id=", t->cgroup_id);
+	format_field_u(out, " mntns=", t->mnt_ns);
+	format_field_u(out, " pidns=", t->pid_ns);
+	if (h->exe.valid) {
+		format_field_u(out, " exe_inode=", h->exe.ino);
+		strbuf_adds(out, " exe_dev=");
+		format_dev(out, h->exe.dev);
+	}
 	if (extras)
 		extras(ev, out);
 	if (h->flags & BA_HDR_PATH_TRUNC)
@@ -256,25 +297,47 @@ static void format_path(int item, const struct path_item *it,
 		format_path_record(item, NULL, 0, it->file, "NORMAL", st, out);
 }
 
+/* "%#ho": octal with a leading 0, "0" for none. */
+static void add_mode(struct strbuf *out, unsigned short mode)
+{
+	char d[8];
+	int i = sizeof(d);
+
+	while (mode) {
+		d[--i] = '0' + (mode & 7);
+		mode >>= 3;
+	}
+	d[--i] = '0';
+	strbuf_add(out, d + i, sizeof(d) - i);
+}
+
 void format_path_record(int item, const char *name, size_t name_len,
 			const struct ba_file *f, const char *nametype,
 			const struct audit_stamp *st, struct strbuf *out)
 {
 	format_record_start(out, "PATH", st);
-	strbuf_printf(out, "item=%d name=", item);
+	strbuf_adds(out, "item=");
+	strbuf_add_s64(out, item);
+	strbuf_adds(out, " name=");
 	if (name)
 		audit_add_untrusted(out, name, name_len);
 	else
 		strbuf_adds(out, "(null)");
-	if (f && f->valid)
-		strbuf_printf(out,
-			      " inode=%llu dev=%02x:%02x mode=%#ho ouid=%u"
-			      " ogid=%u rdev=%02x:%02x nametype=%s",
-			      (unsigned long long)f->ino, MAJOR(f->dev),
-			      MINOR(f->dev), (unsigned short)f->mode, f->uid,
-			      f->gid, MAJOR(f->rdev), MINOR(f->rdev), nametype);
-	else
+	if (f && f->valid) {
+		format_field_u(out, " inode=", f->ino);
+		strbuf_adds(out, " dev=");
+		format_dev(out, f->dev);
+		strbuf_adds(out, " mode=");
+		add_mode(out, f->mode);
+		format_field_u(out, " ouid=", f->uid);
+		format_field_u(out, " ogid=", f->gid);
+		strbuf_adds(out, " rdev=");
+		format_dev(out, f->rdev);
+		strbuf_adds(out, " nametype=");
+		strbuf_adds(out, nametype);
+	} else {
 		strbuf_adds(out, " nametype=UNKNOWN");
+	}
 	strbuf_adds(out,
 		    " cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0");
 	format_record_end(out);
@@ -323,8 +386,8 @@ void format_proctitle(const struct ba_field_data *src,
 
 static void exec_extras(const struct ba_event *ev, struct strbuf *out)
 {
-	strbuf_printf(out, " argv_truncated=%s",
-		      ev->hdr.flags & BA_HDR_ARGV_TRUNC ? "yes" : "no");
+	strbuf_adds(out, ev->hdr.flags & BA_HDR_ARGV_TRUNC ?
+				 " argv_truncated=yes" : " argv_truncated=no");
 }
 
 static int format_exec(const struct ba_event *ev, const struct audit_stamp *st,
@@ -441,10 +504,11 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 	bool require_data = true, encode = false;
 	unsigned int iter = 0, arg = 0;
 	char *buf = buf_head;
-	char abuf[EXECVE_ABUF];
+	struct strbuf abuf;	/* " aN=" and the like */
 
+	strbuf_init(&abuf);
 	format_record_start(out, "EXECVE", st);
-	strbuf_printf(out, "argc=%u", argc);
+	format_field_u(out, "argc=", argc);
 	if (!argc)
 		goto out;
 	do {
@@ -482,26 +546,24 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 			len_abuf = encode ? len_buf * 2 : len_buf + 2;
 		}
 
-		if ((long)sizeof(abuf) + 8 > x.len_rem)
+		if (EXECVE_ABUF + 8 > x.len_rem)
 			execve_new_record(&x);
-		len_tmp = 0;
+		strbuf_reset(&abuf);
 		if (require_data || iter > 0 ||
-		    len_abuf + (long)sizeof(abuf) > x.len_rem) {
-			if (iter == 0)
-				len_tmp += snprintf(&abuf[len_tmp],
-						    sizeof(abuf) - len_tmp,
-						    " a%u_len=%lu", arg,
-						    (unsigned long)len_full);
-			len_tmp += snprintf(&abuf[len_tmp],
-					    sizeof(abuf) - len_tmp,
-					    " a%u[%u]=", arg, iter++);
+		    len_abuf + EXECVE_ABUF > x.len_rem) {
+			if (iter == 0) {
+				format_field_u(&abuf, " a", arg);
+				format_field_u(&abuf, "_len=", len_full);
+			}
+			format_field_u(&abuf, " a", arg);
+			format_field_u(&abuf, "[", iter++);
+			strbuf_adds(&abuf, "]=");
 		} else {
-			len_tmp += snprintf(&abuf[len_tmp],
-					    sizeof(abuf) - len_tmp, " a%u=",
-					    arg);
+			format_field_u(&abuf, " a", arg);
+			strbuf_addc(&abuf, '=');
 		}
-		strbuf_adds(out, abuf);
-		x.len_rem -= len_tmp;
+		strbuf_add(out, abuf.buf, abuf.len);
+		x.len_rem -= abuf.len;
 		len_tmp = len_buf;
 		if (encode) {
 			if (len_abuf > x.len_rem)
@@ -528,6 +590,9 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 		}
 	} while (arg < argc);
 out:
+	if (abuf.failed)
+		out->failed = true;
+	strbuf_free(&abuf);
 	format_record_end(out);
 	return x.records;
 }

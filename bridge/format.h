@@ -39,6 +39,11 @@ int format_execve(struct strbuf *out, const struct audit_stamp *st,
 void format_record_start(struct strbuf *out, const char *type,
 			 const struct audit_stamp *st);
 
+/* " NAME=" and a decimal number; a kernel dev_t as "%02x:%02x". */
+void format_field_u(struct strbuf *out, const char *name,
+		    unsigned long long v);
+void format_dev(struct strbuf *out, __u32 dev);
+
 /* Kernel dev_t, as struct ba_file carries it. */
 #define MAJOR(dev) ((unsigned int)((dev) >> 20))
 #define MINOR(dev) ((unsigned int)((dev) & 0xfffff))

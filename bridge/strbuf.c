@@ -66,18 +66,63 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
+void strbuf_add_u64(struct strbuf *sb, unsigned long long v)
+{
+	char d[20];
+	int i = sizeof(d);
+
+	do {
+		d[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, d + i, sizeof(d) - i);
+}
+
+void strbuf_add_s64(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addc(sb, '-');
+		strbuf_add_u64(sb, -(unsigned long long)v);
+	} else {
+		strbuf_add_u64(sb, v);
+	}
+}
+
+void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int width)
+{
+	char d[16];
+	int i = sizeof(d);
+
+	do {
+		d[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || (int)sizeof(d) - i < width);
+	strbuf_add(sb, d + i, sizeof(d) - i);
+}
+
+/* One vsnprintf when the text fits in the room left, two when it grows. */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !strbuf_reserve(sb, n))
+	if (sb->failed)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		if (!strbuf_reserve(sb, n)) {
+			if (room)	/* undo the cut-off text's NUL */
+				sb->buf[sb->len] = '\0';
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += n;
 }
