@@ -22,6 +22,21 @@ struct {
 	__type(value, __u64);
 } loss SEC(".maps");
 
+/*
+ * Wake-ups are batched: a header wakes the daemon only once this many
+ * bytes wait in the ring (set by the loader); below that the daemon's own
+ * tick, every 100 ms, reads them. 0: every header may wake it.
+ */
+const volatile __u64 wakeup_bytes = 0;
+
+static __always_inline __u64 header_wakeup_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* Source of promise ids: one global counter, bumped atomically. */
 __u64 promise_next = 1;
 

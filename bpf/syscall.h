@@ -191,7 +191,7 @@ static __always_inline void call_submit(struct call_state *s)
 	h = bpf_ringbuf_reserve(&events, sizeof(*h), 0);
 	if (h) {
 		__builtin_memcpy(h, &s->hdr, sizeof(*h));
-		bpf_ringbuf_submit(h, 0);
+		bpf_ringbuf_submit(h, header_wakeup_flags());
 	} else {
 		loss_count(s->hdr.kind, BA_LOSS_EVENT);
 	}

@@ -29,6 +29,8 @@
 #define VARIANT_PROGS 24
 #define MAX_VARIANTS 32
 #define PROBE_RING_BYTES 4096
+/* A header wakes the daemon once 1/16 of the ring is waiting. */
+#define RING_WAKEUP_PART 16
 
 struct variant {
 	int kind;
@@ -202,6 +204,7 @@ static struct bpfaudit_bpf *open_object(const struct bpfaudit_config *cfg,
 	if (!skel)
 		return NULL;
 	skel->rodata->argv_max = cfg->argv_max;
+	skel->rodata->wakeup_bytes = ring_bytes / RING_WAKEUP_PART;
 	bpf_map__set_max_entries(skel->maps.events, ring_bytes);
 	return skel;
 }
