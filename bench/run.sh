@@ -15,7 +15,7 @@
 #     bash bench/report.sh          # re-render RESULTS.md and the plots
 #                                   # from bench/results/raw/
 #
-# Configurations, interleaved round by round (a, b, c, a, b, c ...):
+# Configurations, interleaved round by round (a, b, c, d, a, b, c, d ...):
 #   a   no auditing: kernel audit off, plus a "-a never,task" rule so that
 #       new tasks carry no audit context (as where audit was never enabled)
 #   b   kernel audit + a private auditd (log_format RAW, default flush) with
@@ -24,7 +24,10 @@
 #       mapped to the kernel audit rule that logs the same calls (KRULES)
 #   c   bpfauditd writing its own log (default configuration), kernel audit
 #       off as in a
-#   d   bpfaudit delivering into auditd: not available (issue 6)
+#   d   bpfaudit delivering into auditd: bpfauditd (sink = auditd) sends
+#       its records over loopback to a private auditd (as in b, plus a
+#       tcp listener) that writes them; kernel audit off as in a. The
+#       daemon cost of d is bpfauditd's and auditd's together
 #
 # Workloads, each counting what it did: fork+exec of a small binary flat out
 # (execload) and at EXEC_RATE/s; loopback TCP connect+accept+close,
@@ -87,13 +90,13 @@ RETRIES=${RETRIES:-2}
 RESULTS=${RESULTS:-$BENCH/results}
 RAW=$RESULTS/raw
 PIN_CPU=$((NCPU - 1))
-CONFIGS="a b c"
+CONFIGS="a b c d"
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
 
 [ "$(id -u)" = 0 ] || die "needs root"
-for c in cc auditd auditctl bpftool gnuplot taskset awk; do
+for c in cc auditd auditctl bpftool gnuplot taskset awk ss; do
 	command -v "$c" >/dev/null || die "missing $c (Debian: apt-get install gnuplot-nox auditd bpftool)"
 done
 [ -x "$BPFAUDITD" ] || die "no bpfauditd at $BPFAUDITD (set BPFAUDITD)"
@@ -181,6 +184,16 @@ cp "$(type -P true)" "$T/bin/nop"
 cp "$T/opload" "$T/bin/opload"
 KAUDITD=$(pgrep -x kauditd | head -1 || true)
 
+# (d): a loopback port, free now, for the private auditd's listener.
+SINK_PORT=
+for p in $(seq 60500 60599); do
+	if [ -z "$(ss -Htan "( sport = :$p or dport = :$p )")" ]; then
+		SINK_PORT=$p
+		break
+	fi
+done
+[ -n "$SINK_PORT" ] || die "no free loopback port in 60500-60599 for (d)"
+
 # --- Helpers -------------------------------------------------------------------
 
 # A sleep that execs nothing: bpfaudit sees every exec on the machine, and
@@ -199,8 +212,10 @@ cpu_ns() {
 	done
 	echo "$s"
 }
-# The configuration's daemon: auditd or bpfauditd.
-daemon_pid() { echo "${APID:-${DPID:-}}"; }
+# The configuration's daemon: bpfauditd, else auditd (for peak RSS).
+daemon_pid() { echo "${DPID:-${APID:-}}"; }
+# CPU of every daemon of the configuration (d: bpfauditd and auditd).
+daemon_cpu() { echo $(($(cpu_ns "${DPID:-}") + $(cpu_ns "${APID:-}"))); }
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 # Rows go to .part files first; a session's rows are kept only if nothing
@@ -229,8 +244,11 @@ audit_quiet() {
 	auditctl -a never,task >/dev/null
 }
 
+# start_auditd DIR [sink]: with "sink", no kernel audit rules and kernel
+# audit left off (-s nochange), listening on loopback port SINK_PORT for
+# bpfauditd instead.
 start_auditd() {
-	local dir=$1 i
+	local dir=$1 mode=${2:-} i
 	mkdir -p "$dir/log" "$dir/plugins.d"
 	cat >"$dir/auditd.conf" <<CONF
 local_events = yes
@@ -254,16 +272,27 @@ q_depth = 2000
 overflow_action = SYSLOG
 end_of_event_timeout = 2
 CONF
+	[ "$mode" = sink ] && cat >>"$dir/auditd.conf" <<CONF
+tcp_listen_port = $SINK_PORT
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+tcp_client_max_idle = 0
+CONF
 	chmod 0640 "$dir/auditd.conf"
-	auditctl -D >/dev/null
+	[ "$mode" = sink ] || auditctl -D >/dev/null
 	stop_running_auditd	# someone may have started one meanwhile
-	auditd -n -c "$dir" >"$dir/auditd.out" 2>&1 &
+	if [ "$mode" = sink ]; then
+		auditd -n -s nochange -c "$dir" >"$dir/auditd.out" 2>&1 &
+	else
+		auditd -n -c "$dir" >"$dir/auditd.out" 2>&1 &
+	fi
 	APID=$!
 	for ((i = 0; i < 300; i++)); do
 		grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null && break
 		pause 0.1
 	done
 	grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null || die "auditd did not start: $(cat "$dir/auditd.out")"
+	[ "$mode" = sink ] && return 0
 	auditctl -b 8192 >/dev/null
 	local rule
 	while IFS= read -r rule; do
@@ -295,12 +324,14 @@ start_bpfauditd() {
 	} >"$dir/bpfauditd.conf"
 	"$BPFAUDITD" -f -c "$dir/bpfauditd.conf" >"$dir/daemon.out" 2>&1 &
 	DPID=$!
+	# its start record: in its own log, or (sink = auditd) in auditd's
+	local log=${BPF_START_LOG:-$dir/log/audit.log} re='DAEMON_START .*attach_'
 	for ((i = 0; i < 300; i++)); do
-		grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null && break
+		grep -q "$re" "$log" 2>/dev/null && break
 		kill -0 "$DPID" 2>/dev/null || break
 		pause 0.1
 	done
-	grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null || die "bpfauditd did not start: $(cat "$dir/daemon.out")"
+	grep -q "$re" "$log" 2>/dev/null || die "bpfauditd did not start: $(cat "$dir/daemon.out")"
 	CTL=$dir/ctl.sock
 }
 stop_bpfauditd() {
@@ -311,9 +342,14 @@ stop_bpfauditd() {
 status() { "$BPFAUDITCTL" -S "$CTL" status; }
 # stat KEY from a status text
 st() { awk -F' = ' -v k="$1" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' <<<"$2"; }
-# Per event kind: events lost whole (no header), chunks lost, events
-# written partial.
-st_lost() { echo $(($(st "loss.$1.event_dropped" "$2") + $(st "loss.$1.state_full" "$2"))); }
+# Per event kind: events lost whole (no header, or dropped by the daemon
+# for any kind), chunks lost, events written partial.
+# Events lost whole by the daemon, of any kind (a full auditd queue, say).
+st_daemon_lost() { awk -F' = ' '$1 ~ /^loss\.all\./ { s += $2 } END { print s + 0 }' <<<"$1"; }
+st_lost() {
+	echo $(($(st "loss.$1.event_dropped" "$2") + $(st "loss.$1.state_full" "$2") +
+		$(st_daemon_lost "$2")))
+}
 st_chunks() { echo $(($(st "loss.$1.chunk_dropped" "$2") + $(st "loss.$1.scratch_busy" "$2"))); }
 st_partial() {
 	echo $(($(st "loss.$1.partial_kernel_lost" "$2") + $(st "loss.$1.partial_timeout" "$2") +
@@ -321,7 +357,8 @@ st_partial() {
 }
 # All kinds together.
 st_lost_all() {
-	awk -F' = ' '$1 ~ /^loss\.[a-z]+\.(event_dropped|state_full)$/ { s += $2 } END { print s + 0 }' <<<"$1"
+	awk -F' = ' '$1 ~ /^loss\.[a-z]+\.(event_dropped|state_full)$/ || $1 ~ /^loss\.all\./ { s += $2 }
+		END { print s + 0 }' <<<"$1"
 }
 klost() { auditctl -s | awk '$1 == "lost" { print $2 }'; }
 
@@ -331,6 +368,14 @@ cfg_up() {
 	a) audit_quiet ;;
 	b) start_auditd "$dir" ;;
 	c) audit_quiet; start_bpfauditd "$dir" ;;
+	d)
+		audit_quiet
+		start_auditd "$dir/auditd" sink
+		BPF_START_LOG=$dir/auditd/log/audit.log start_bpfauditd "$dir" \
+			sink=auditd "auditd_port=$SINK_PORT"
+		LOGDIR=$dir/auditd/log
+		return
+		;;
 	esac
 	LOGDIR=$dir/log
 }
@@ -338,6 +383,7 @@ cfg_down() {
 	case $1 in
 	b) stop_auditd ;;
 	c) stop_bpfauditd ;;
+	d) stop_bpfauditd; stop_auditd ;;
 	esac
 	auditctl -D >/dev/null
 	auditctl -e 0 >/dev/null
@@ -349,11 +395,11 @@ cfg_down() {
 # count_logged MARK ERE
 count_logged() {
 	[ -d "${LOGDIR:-/nonexistent}" ] || { echo 0; return; }
-	cat "$LOGDIR"/audit.log* 2>/dev/null | grep -E -c "^type=SYSCALL .*$2.* comm=\"$1\" " || true
+	cat "$LOGDIR"/audit.log* 2>/dev/null | grep -E -c "^(node=[^ ]+ )?type=SYSCALL .*$2.* comm=\"$1\" " || true
 }
 count_partial() {
 	[ -d "${LOGDIR:-/nonexistent}" ] || { echo 0; return; }
-	cat "$LOGDIR"/audit.log* 2>/dev/null | grep -E -c "^type=SYSCALL .*$2.* comm=\"$1\" .* partial=" || true
+	cat "$LOGDIR"/audit.log* 2>/dev/null | grep -E -c "^(node=[^ ]+ )?type=SYSCALL .*$2.* comm=\"$1\" .* partial=" || true
 }
 EXEC_RE='syscall=(59|322) '
 
@@ -361,7 +407,7 @@ EXEC_RE='syscall=(59|322) '
 # the daemon handled during a measurement window, background included.
 window_counts() {
 	[ -d "${LOGDIR:-/nonexistent}" ] || { echo "0 0"; return; }
-	cat "$LOGDIR"/audit.log* 2>/dev/null | awk -v t0="$1" -v t1="$2" '/^type=SYSCALL / {
+	cat "$LOGDIR"/audit.log* 2>/dev/null | awk -v t0="$1" -v t1="$2" '/^(node=[^ ]+ )?type=SYSCALL / {
 		match($0, /audit\([0-9]+\.[0-9]+/); ts = substr($0, RSTART + 6, RLENGTH - 6)
 		split(ts, p, "."); ms = p[1] * 1000 + p[2]
 		if (ms < t0 || ms > t1) next
@@ -376,10 +422,10 @@ window_counts() {
 catch_up() {
 	local cfg=$1 i c0 c1 calm=0
 	[ "$cfg" = a ] && return 0
-	c0=$(($(cpu_ns "$(daemon_pid)") + $(cpu_ns "$KAUDITD")))
+	c0=$(($(daemon_cpu) + $(cpu_ns "$KAUDITD")))
 	for ((i = 0; i < 120; i++)); do
 		pause 0.5
-		c1=$(($(cpu_ns "$(daemon_pid)") + $(cpu_ns "$KAUDITD")))
+		c1=$(($(daemon_cpu) + $(cpu_ns "$KAUDITD")))
 		if [ $((c1 - c0)) -lt 5000000 ]; then
 			calm=$((calm + 1))
 			[ "$calm" -ge 2 ] && return 0
@@ -396,17 +442,17 @@ exec_run() {
 	local cfg=$1 mark=$2 out s0= s1= d0 d1 k0 k1 l0 l1 logged offered w0 w1 all
 	shift 2
 	ln -f "$T/bin/nop" "$T/bin/$mark"
-	[ "$cfg" = c ] && s0=$(status)
+	[[ $cfg == [cd] ]] && s0=$(status)
 	l0=$(klost)
 	w0=${EPOCHREALTIME/./}
-	d0=$(cpu_ns "$(daemon_pid)"); k0=$(cpu_ns "$KAUDITD")
+	d0=$(daemon_cpu); k0=$(cpu_ns "$KAUDITD")
 	out=$(timeout 300 "$T/execload" -b "$T/bin/$mark" -a "$mark" "$@")
 	offered=$(kv offered "$out")
 	catch_up "$cfg"
-	d1=$(cpu_ns "$(daemon_pid)"); k1=$(cpu_ns "$KAUDITD")
+	d1=$(daemon_cpu); k1=$(cpu_ns "$KAUDITD")
 	w1=${EPOCHREALTIME/./}
 	l1=$(klost)
-	[ "$cfg" = c ] && s1=$(status)
+	[[ $cfg == [cd] ]] && s1=$(status)
 	logged=$(count_logged "$mark" "$EXEC_RE")
 	all=$(count_logged "$mark" "")
 	[ "$cfg" = a ] && { logged=$offered; all=0; }
@@ -435,12 +481,12 @@ op_run() {
 	mmap) re='syscall=9 .*a1=1000 a2=5 '; kind=mmap ;;
 	*) re=; kind= ;;
 	esac
-	[ "$cfg" = c ] && [ -n "$kind" ] && s0=$(status)
+	[[ $cfg == [cd] ]] && [ -n "$kind" ] && s0=$(status)
 	l0=$(klost)
-	d0=$(cpu_ns "$(daemon_pid)"); k0=$(cpu_ns "$KAUDITD")
+	d0=$(daemon_cpu); k0=$(cpu_ns "$KAUDITD")
 	out=$(taskset -c "$PIN_CPU" "$T/bin/$mark" "$op" -d "$DUR_OP" -f "$T/bin/nop")
 	catch_up "$cfg"
-	d1=$(cpu_ns "$(daemon_pid)"); k1=$(cpu_ns "$KAUDITD")
+	d1=$(daemon_cpu); k1=$(cpu_ns "$KAUDITD")
 	l1=$(klost)
 	[ -n "$s0" ] && s1=$(status)
 	ops=$(kv ops "$out")
@@ -468,6 +514,11 @@ disturbed() {
 		awk '$1 == "enabled" { exit $2 != 0 }' <<<"$st" || { echo "kernel audit was enabled"; return 0; }
 		[ "$rules" = "-a never,task" ] || { echo "audit rules changed: $rules"; return 0; }
 		;;
+	d)
+		awk '$1 == "enabled" { exit $2 != 0 }' <<<"$st" || { echo "kernel audit was enabled"; return 0; }
+		[ "$rules" = "-a never,task" ] || { echo "audit rules changed: $rules"; return 0; }
+		kill -0 "$APID" 2>/dev/null || { echo "our auditd died"; return 0; }
+		;;
 	b)
 		kill -0 "$APID" 2>/dev/null || { echo "our auditd died"; return 0; }
 		awk -v p="$APID" '$1 == "pid" { exit $2 != p }' <<<"$st" || { echo "another auditd took over"; return 0; }
@@ -476,7 +527,7 @@ disturbed() {
 			{ echo "audit rules were changed"; return 0; }
 		;;
 	esac
-	if [ "$cfg" = c ]; then
+	if [[ $cfg == [cd] ]]; then
 		kill -0 "$DPID" 2>/dev/null || { echo "bpfauditd died"; return 0; }
 	fi
 	return 1
@@ -563,9 +614,9 @@ round_session() {
 	if [ "$cfg" != a ]; then
 		# the daemons' CPU with nothing to do, ns per second
 		pause 0.5
-		d0=$(cpu_ns "$(daemon_pid)"); k0=$(cpu_ns "$KAUDITD"); w0=${EPOCHREALTIME/./}
+		d0=$(daemon_cpu); k0=$(cpu_ns "$KAUDITD"); w0=${EPOCHREALTIME/./}
 		pause "$IDLE_SECONDS"
-		d1=$(cpu_ns "$(daemon_pid)"); k1=$(cpu_ns "$KAUDITD"); w1=${EPOCHREALTIME/./}
+		d1=$(daemon_cpu); k1=$(cpu_ns "$KAUDITD"); w1=${EPOCHREALTIME/./}
 		emit idle "$r" "$cfg" $(((d1 - d0) * 1000000 / (w1 - w0))) $(((k1 - k0) * 1000000 / (w1 - w0)))
 	fi
 	res=$(exec_run "$cfg" "bxf$r$cfg" -P "$EXEC_WORKERS" -d "$DUR_EXEC")
