@@ -11,6 +11,13 @@ mount_kernel_fs
 
 rc=0
 make check || rc=1
+# The release tarball: make dist, then an out-of-tree build of it that
+# installs, uninstalls and cleans; its unit tests (the host tiers ran
+# just above on the same code). TESTS expands in tests/Makefile.
+make distcheck TESTS='$(UNIT_TESTS)' >distcheck.log 2>&1 || {
+	tail -n 40 distcheck.log
+	rc=1
+}
 make check-vm || rc=1
 # ASan/UBSan make check and the daemon under valgrind; then the fuzzers
 # (libFuzzer, FUZZ_SECONDS each, default 60).
