@@ -595,6 +595,17 @@ static void read_replies(struct sink_auditd *s)
 	}
 }
 
+/*
+ * Whether @then is more than @ns before @now. @then may be later than @now:
+ * replies read after @now was taken move last_io past it, and an unsigned
+ * difference would then call the connection idle (a heartbeat after every
+ * acknowledged batch).
+ */
+static bool longer_ago(uint64_t then, uint64_t now, uint64_t ns)
+{
+	return now > then && now - then > ns;
+}
+
 void sink_auditd_service(struct sink_auditd *s)
 {
 	struct epoll_event evs[4];
@@ -629,14 +640,15 @@ void sink_auditd_service(struct sink_auditd *s)
 	read_replies(s);
 	if (s->state != CONN_UP)
 		return;
-	if (s->fl_count && now - s->fl[s->fl_head].sent_ns > ACK_TIMEOUT_NS) {
+	if (s->fl_count && longer_ago(s->fl[s->fl_head].sent_ns, now,
+				      ACK_TIMEOUT_NS)) {
 		set_error(s, "no acknowledgement for %llu s",
 			  ACK_TIMEOUT_NS / 1000000000ull);
 		disconnect(s, 0);
 		return;
 	}
 	fill(s);
-	if (!s->fl_count && now - s->last_io > HEARTBEAT_NS)
+	if (!s->fl_count && longer_ago(s->last_io, now, HEARTBEAT_NS))
 		push(s, RMW_TYPE_HEARTBEAT, "", 0, NULL, 0);
 	flush_out(s);
 }

@@ -4,7 +4,8 @@
  * format (bridge/sink_auditd.c, checked byte for byte against
  * audit-userspace's lib/private.h layout), the node= prefix, and the
  * durable queue (bridge/sink_queue.c): order, acknowledgement, rewind,
- * restart, segments, bound, torn tails and bad cursors.
+ * restart, segments, bound, torn tails and bad cursors; and a connection
+ * to a stand-in auditd on loopback.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -20,7 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -419,6 +426,115 @@ static void test_queue_gap_is_an_error(void **state)
 	assert_non_null(strstr(f->err, "not all there"));
 }
 
+/* ---- a connection to a stand-in auditd ---- */
+
+/*
+ * Acknowledges every message of one connection, as auditd does, until the
+ * peer closes; then writes "MESSAGES HEARTBEATS" to @out.
+ */
+static void fake_auditd(int lfd, int out)
+{
+	static unsigned char buf[RMW_HEADER_SIZE + RMW_MAX_TEXT];
+	unsigned char ack[RMW_HEADER_SIZE];
+	unsigned int messages = 0, heartbeats = 0;
+	struct rmw_header h;
+	size_t have = 0;
+	ssize_t n, m;
+	char line[64];
+	int fd = accept(lfd, NULL, NULL);
+
+	while (fd >= 0 && (n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += n;
+		while ((m = rmw_parse(buf, have, &h)) > 0) {
+			if (h.type == RMW_TYPE_HEARTBEAT)
+				heartbeats++;
+			else
+				messages++;
+			rmw_pack(ack, RMW_TYPE_ACK, 0, h.seq);
+			if (write(fd, ack, sizeof(ack)) != sizeof(ack))
+				_exit(2);
+			memmove(buf, buf + m, have - m);
+			have -= m;
+		}
+	}
+	n = snprintf(line, sizeof(line), "%u %u", messages, heartbeats);
+	_exit(write(out, line, n) == n ? 0 : 2);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+/*
+ * An idle connection sends a heartbeat every 30 s, no more: acknowledged
+ * records must not make it look idle (a reply read after the service's
+ * clock was taken once did, and the sink then sent a heartbeat after
+ * every acknowledgement, ping-ponging with auditd at full speed).
+ */
+static void test_no_heartbeat_while_busy(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct sink_auditd_opts o = {
+		.host = "127.0.0.1", .node = "", .queue_dir = f->qdir,
+		.queue_max = 1 << 20, .full_action = QUEUE_FULL_SYSLOG,
+	};
+	struct sink_auditd *s;
+	unsigned int messages = 0, heartbeats = 0;
+	char out[64] = "";
+	int lfd, p[2], status, i;
+	pid_t pid;
+	uint64_t until;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	o.port = ntohs(a.sin_port);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		fake_auditd(lfd, p[1]);
+	}
+	close(p[1]);
+	close(lfd);
+
+	s = sink_auditd_open(&o, f->err, sizeof(f->err));
+	if (!s)
+		fail_msg("sink_auditd_open: %s", f->err);
+	/* records in three batches, each acknowledged, then quiet */
+	until = mono_ms() + 600;
+	for (i = 0; mono_ms() < until; i++) {
+		struct pollfd pfd = { sink_auditd_poll_fd(s), POLLIN, 0 };
+
+		if (i < 3)
+			assert_int_equal(sink_auditd_write(s, "type=TEST a=1\n"
+							   "type=TEST a=2\n",
+							   28), 0);
+		poll(&pfd, 1, 10);
+		sink_auditd_service(s);
+	}
+	sink_auditd_close(s);
+
+	assert_true(read(p[0], out, sizeof(out) - 1) > 0);
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(sscanf(out, "%u %u", &messages, &heartbeats), 2);
+	assert_int_equal(messages, 6);
+	/* the one sink_auditd_open() sends to see that auditd answers */
+	assert_int_equal(heartbeats, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +554,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_torn_tail_and_bad_cursor,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_gap_is_an_error,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_heartbeat_while_busy,
 						setup, teardown),
 	};
 
