@@ -25,6 +25,18 @@ struct {
 /* Source of promise ids: one global counter, bumped atomically. */
 __u64 promise_next = 1;
 
+/*
+ * The daemon's bookkeeping, never touched by the programs: it lives in the
+ * pinned .bss so that a daemon started after another one died knows how
+ * many event headers its predecessor took from the ring (consumed) and how
+ * many of those it had written or counted (accounted), and which kernel
+ * loss counts it had already reported.
+ */
+volatile __u64 daemon_consumed;
+volatile __u64 daemon_accounted;
+volatile __u64 daemon_loss_reported[BA_LOSS_SLOTS];
+volatile __u32 daemon_pid;		/* the daemon reading the ring now */
+
 static __always_inline __u64 promise_take(void)
 {
 	return __sync_fetch_and_add(&promise_next, 1);

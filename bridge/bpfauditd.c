@@ -24,6 +24,7 @@
 
 #include "daemon.h"
 #include "format.h"
+#include "pin.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -39,16 +40,20 @@
 
 static const char usage_text[] =
 	"Usage: bpfauditd [-f] [-c FILE] [-t]\n"
+	"       bpfauditd --unload [-c FILE]\n"
 	"Capture security events with BPF and write them as kernel-format\n"
 	"audit records (see bpfauditd(8)).\n"
 	"\n"
 	"  -f, --foreground    stay in the foreground, messages to stderr\n"
 	"  -c, --config FILE   configuration file (default " BPFAUDIT_CONFIG_FILE ")\n"
 	"  -t, --test-config   check the configuration file and exit\n"
+	"      --unload        remove the programs pinned in pin_dir: a running\n"
+	"                      daemon is stopped after draining the ring\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n"
 	"\n"
-	"Signals: TERM drains in-flight events and stops, HUP reloads the\n"
+	"Signals: TERM drains in-flight events and stops, the programs staying\n"
+	"pinned in pin_dir (events meanwhile wait in the ring), HUP reloads the\n"
 	"configuration, USR1 rotates the log, USR2 resumes logging after a\n"
 	"disk action suspended it.\n";
 
@@ -195,6 +200,7 @@ static void on_event(struct ba_event *ev, void *ctx)
 
 	if (!ev->have_header)
 		return;	/* counted by the promise table, reported as loss */
+	d->out_hdrs++;
 	enrich_event(d->enrich, ev);
 	ev->key = keytab_get(&d->keys, ev->hdr.key_id);
 	real_ns = ev->hdr.boot_ns + d->boot_to_real_ns;
@@ -214,7 +220,14 @@ static void on_event(struct ba_event *ev, void *ctx)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
+	uint32_t type;
 
+	/* headers taken, for a successor to count what a crash loses */
+	if (size >= sizeof(type)) {
+		memcpy(&type, data, sizeof(type));
+		if (type == BA_REC_HEADER)
+			loader_note_consumed(&d->loader);
+	}
 	promise_table_feed(d->promises, data, size, now_monotonic_ns());
 	/* a full auditd queue (suspend): the rest waits in the ring */
 	return d->sink && sink_auditd_blocked(d->sink) ? -EAGAIN : 0;
@@ -230,12 +243,22 @@ static uint64_t count_lines(const struct strbuf *sb)
 	return n;
 }
 
+/* What has just been written (or counted lost) is accounted for. */
+static void settle(struct daemon *d)
+{
+	loader_note_accounted(&d->loader, d->out_hdrs, d->reported.kernel);
+	d->out_hdrs = 0;
+}
+
 void daemon_flush_output(struct daemon *d)
 {
 	int ret;
 
-	if (!d->out.len && !d->out.failed)
+	if (!d->out.len && !d->out.failed) {
+		if (d->out_hdrs && d->loader.bss)
+			settle(d);
 		return;
+	}
 	if (d->out.failed) {
 		daemon_msg(d, LOG_ERR, "out of memory formatting records");
 		ret = -ENOMEM;
@@ -260,6 +283,8 @@ void daemon_flush_output(struct daemon *d)
 		d->records_written += count_lines(&d->out);
 	}
 feed:
+	if (d->loader.bss)
+		settle(d);
 	if (!d->out.failed)
 		plugins_feed(d, d->out.buf, d->out.len);
 	strbuf_reset(&d->out);
@@ -484,6 +509,7 @@ static int run(struct daemon *d, int sfd)
 	bool paused = false;
 
 	report_start(d);
+	report_loss(d);		/* what happened while no daemon read */
 	daemon_flush_output(d);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || ep < 0 ||
@@ -541,6 +567,13 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
 			errlen))
 		return -1;
+	if (d->loader.pin_note[0])
+		daemon_msg(d, LOG_NOTICE, "the programs pinned in %s were not"
+			   " reused (%s): drained and replaced", d->cfg.pin_dir,
+			   d->loader.pin_note);
+	/* a predecessor's losses that its records did not report yet */
+	loader_loss_reported(&d->loader, d->reported.kernel);
+	d->daemon_loss[DLOSS_CRASH] = loader_unaccounted(&d->loader);
 	/* plugins start as auditd starts them: with every privilege */
 	plugins_start(d);
 	if (drop_privileges(d)) {
@@ -636,11 +669,12 @@ int main(int argc, char **argv)
 		{ "test-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "unload", no_argument, NULL, 'U' },
 		{ 0 }
 	};
 	struct daemon d = { .config_path = BPFAUDIT_CONFIG_FILE,
 			    .control_fd = -1 };
-	bool explicit_config = false, test_only = false;
+	bool explicit_config = false, test_only = false, unload = false;
 	char err[1024];
 	int c, sfd, report_fd = -1, ret = 1;
 
@@ -662,6 +696,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("bpfauditd %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'U':
+			unload = true;
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return 2;
@@ -676,6 +713,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfauditd: %s\n", err);
 		return 1;
 	}
+	if (unload)
+		return pin_unload(d.cfg.pin_dir, stderr) ? 1 : 0;
 	if (test_only) {
 		printf("bpfauditd: %s: configuration ok\n", d.config_path);
 		return 0;
