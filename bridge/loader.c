@@ -461,7 +461,11 @@ static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 	return pin_save(l, cfg, err, errlen);
 }
 
-/* The programs behind the links, for DAEMON_START's prog_ids. */
+/*
+ * The programs behind the links, for DAEMON_START's prog_ids. A daemon
+ * that took them over holds them too, so that they show as its own (to
+ * bpftool, to audisp-bpfaudit) as they do for the daemon that loaded them.
+ */
 static void collect_prog_ids(struct loader *l)
 {
 	int i;
@@ -470,9 +474,12 @@ static void collect_prog_ids(struct loader *l)
 		struct bpf_link_info info = { 0 };
 		__u32 len = sizeof(info);
 
-		if (!bpf_obj_get_info_by_fd(bpf_link__fd(l->links[i]), &info,
-					    &len) && info.prog_id)
-			l->prog_ids[l->nprogs++] = info.prog_id;
+		if (bpf_obj_get_info_by_fd(bpf_link__fd(l->links[i]), &info,
+					   &len) || !info.prog_id)
+			continue;
+		l->prog_fds[l->nprogs] = l->reused ?
+			bpf_prog_get_fd_by_id(info.prog_id) : -1;
+		l->prog_ids[l->nprogs++] = info.prog_id;
 	}
 }
 
@@ -598,9 +605,11 @@ void loader_release(struct loader *l)
 		if (l->bss_fd >= 0)
 			close(l->bss_fd);
 	}
+	while (l->nprogs > 0)
+		if (l->prog_fds[--l->nprogs] >= 0)
+			close(l->prog_fds[l->nprogs]);
 	l->bss = NULL;
 	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = -1;
-	l->nprogs = 0;
 }
 
 void loader_close(struct loader *l)

@@ -35,6 +35,7 @@ struct loader {
 	bool reused;			/* taken over from pin_dir */
 	char pin_note[320];		/* why a pinned set was replaced */
 	uint32_t prog_ids[LOADER_MAX_LINKS];
+	int prog_fds[LOADER_MAX_LINKS];	/* reused: held as a loader holds them */
 	int nprogs;
 	enum attach_mode mode[BA_KIND_MAX];	/* chosen per source */
 	char skipped[BA_KIND_MAX][256];		/* better modes that failed */
