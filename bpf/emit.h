@@ -34,6 +34,9 @@ __u64 promise_next = 1;
  */
 volatile __u64 daemon_consumed;
 volatile __u64 daemon_accounted;
+/* 1 + where the last header counted consumed starts in the ring: a daemon
+ * killed before the ring's consumer position passed it left it there */
+volatile __u64 daemon_header_pos;
 volatile __u64 daemon_loss_reported[BA_LOSS_SLOTS];
 volatile __u32 daemon_pid;		/* the daemon reading the ring now */
 

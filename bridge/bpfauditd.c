@@ -225,8 +225,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	/* headers taken, for a successor to count what a crash loses */
 	if (size >= sizeof(type)) {
 		memcpy(&type, data, sizeof(type));
-		if (type == BA_REC_HEADER)
+		if (type == BA_REC_HEADER) {
 			loader_note_consumed(&d->loader);
+			if (d->crash_after && !--d->crash_after)
+				raise(SIGKILL);
+		}
 	}
 	promise_table_feed(d->promises, data, size, now_monotonic_ns());
 	/* a full auditd queue (suspend): the rest waits in the ring */
@@ -552,6 +555,11 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		.ctx = d,
 	};
 
+	const char *crash = getenv("BPFAUDITD_CRASH_AFTER");
+
+	/* tests: a crash in the middle of the ring, at a chosen header */
+	if (crash)
+		d->crash_after = strtoull(crash, NULL, 10);
 	strbuf_init(&d->out);
 	refresh_clock(d);
 	d->promises = promise_table_new(&po);
@@ -567,6 +575,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
 			errlen))
 		return -1;
+	d->out_hdrs = 0;	/* a replaced set's, drained: not this one's */
 	if (d->loader.pin_note[0])
 		daemon_msg(d, LOG_NOTICE, "the programs pinned in %s were not"
 			   " reused (%s): drained and replaced", d->cfg.pin_dir,

@@ -426,6 +426,30 @@ int loader_set_rules(struct loader *l, const struct rulebank *rb)
 	return 0;
 }
 
+/*
+ * While a record is handed to the callback, the ring's consumer position
+ * is still at its start (libbpf moves it on afterwards): noting where the
+ * header starts tells a successor whether it was really taken.
+ */
+void loader_note_consumed(struct loader *l)
+{
+	if (!l->bss)	/* a replaced set's ring, drained at start */
+		return;
+	l->bss->daemon_consumed++;
+	l->bss->daemon_header_pos = *l->consumer_pos + 1;
+}
+
+/* A predecessor killed inside the callback counted a header that is
+ * still in the ring, and will be read again: it is not lost. */
+static void uncount_unconsumed(struct loader *l)
+{
+	uint64_t pos = l->bss->daemon_header_pos;
+
+	if (pos && *l->consumer_pos < pos && l->bss->daemon_consumed)
+		l->bss->daemon_consumed--;
+	l->bss->daemon_header_pos = 0;
+}
+
 /* Loads and attaches the chosen variants, then pins the set. */
 static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 		      const struct rulebank *rules, char *err, size_t errlen)
@@ -522,6 +546,15 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 			 strerror(errno));
 		goto fail;
 	}
+	l->consumer_pos = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ,
+			       MAP_SHARED, l->events_fd, 0);
+	if (l->consumer_pos == MAP_FAILED) {
+		l->consumer_pos = NULL;
+		snprintf(err, errlen, "mapping the ring's consumer page: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	uncount_unconsumed(l);
 	l->bss->daemon_pid = getpid();
 	return 0;
 fail:
@@ -534,11 +567,6 @@ void loader_detach(struct loader *l)
 	detach_all(l->links, &l->nlinks);
 }
 
-void loader_note_consumed(struct loader *l)
-{
-	l->bss->daemon_consumed++;
-}
-
 void loader_note_accounted(struct loader *l, uint64_t n,
 			   const uint64_t *loss_reported)
 {
@@ -549,7 +577,10 @@ void loader_note_accounted(struct loader *l, uint64_t n,
 
 uint64_t loader_unaccounted(const struct loader *l)
 {
-	return l->bss->daemon_consumed - l->bss->daemon_accounted;
+	uint64_t consumed = l->bss->daemon_consumed;
+
+	return consumed > l->bss->daemon_accounted ?
+		       consumed - l->bss->daemon_accounted : 0;
 }
 
 void loader_loss_reported(const struct loader *l, uint64_t *out)
@@ -590,6 +621,9 @@ void loader_release(struct loader *l)
 	detach_all(l->links, &l->nlinks);
 	ring_buffer__free(l->ring);
 	l->ring = NULL;
+	if (l->consumer_pos)
+		munmap((void *)l->consumer_pos, sysconf(_SC_PAGESIZE));
+	l->consumer_pos = NULL;
 	if (l->skel) {
 		bpfaudit_bpf__destroy(l->skel);	/* its maps' fds with it */
 		l->skel = NULL;

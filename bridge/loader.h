@@ -30,6 +30,7 @@ struct loader {
 	/* the maps the daemon uses, from the skeleton or from pin_dir */
 	int events_fd, loss_fd, rules_fd, bss_fd;
 	struct bpfaudit_bpf__bss *bss;	/* mmapped */
+	const volatile uint64_t *consumer_pos;	/* the ring's, mmapped */
 	size_t bss_len;			/* reused: the mapping's length */
 	int pin_lock;			/* pin_dir, locked while running */
 	bool reused;			/* taken over from pin_dir */
