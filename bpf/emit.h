@@ -25,20 +25,14 @@ struct {
 /* Source of promise ids: one global counter, bumped atomically. */
 __u64 promise_next = 1;
 
-/*
- * The daemon's bookkeeping, never touched by the programs: it lives in the
- * pinned .bss so that a daemon started after another one died knows how
- * many event headers its predecessor took from the ring (consumed) and how
- * many of those it had written or counted (accounted), and which kernel
- * loss counts it had already reported.
- */
-volatile __u64 daemon_consumed;
-volatile __u64 daemon_accounted;
-/* 1 + where the last header counted consumed starts in the ring: a daemon
- * killed before the ring's consumer position passed it left it there */
-volatile __u64 daemon_header_pos;
-volatile __u64 daemon_loss_reported[BA_LOSS_SLOTS];
-volatile __u32 daemon_pid;		/* the daemon reading the ring now */
+/* The daemon's own bookkeeping (wire.h), mmapped by it, pinned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct ba_daemon_state);
+} daemon_state SEC(".maps");
 
 static __always_inline __u64 promise_take(void)
 {

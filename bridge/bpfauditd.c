@@ -258,7 +258,7 @@ void daemon_flush_output(struct daemon *d)
 	int ret;
 
 	if (!d->out.len && !d->out.failed) {
-		if (d->out_hdrs && d->loader.bss)
+		if (d->out_hdrs && d->loader.state)
 			settle(d);
 		return;
 	}
@@ -286,7 +286,7 @@ void daemon_flush_output(struct daemon *d)
 		d->records_written += count_lines(&d->out);
 	}
 feed:
-	if (d->loader.bss)
+	if (d->loader.state)
 		settle(d);
 	if (!d->out.failed)
 		plugins_feed(d, d->out.buf, d->out.len);

@@ -433,21 +433,35 @@ int loader_set_rules(struct loader *l, const struct rulebank *rb)
  */
 void loader_note_consumed(struct loader *l)
 {
-	if (!l->bss)	/* a replaced set's ring, drained at start */
+	if (!l->state)	/* a replaced set's ring, drained at start */
 		return;
-	l->bss->daemon_consumed++;
-	l->bss->daemon_header_pos = *l->consumer_pos + 1;
+	l->state->consumed++;
+	l->state->header_pos = *l->consumer_pos + 1;
 }
 
 /* A predecessor killed inside the callback counted a header that is
  * still in the ring, and will be read again: it is not lost. */
 static void uncount_unconsumed(struct loader *l)
 {
-	uint64_t pos = l->bss->daemon_header_pos;
+	uint64_t pos = l->state->header_pos;
 
-	if (pos && *l->consumer_pos < pos && l->bss->daemon_consumed)
-		l->bss->daemon_consumed--;
-	l->bss->daemon_header_pos = 0;
+	if (pos && *l->consumer_pos < pos && l->state->consumed)
+		l->state->consumed--;
+	l->state->header_pos = 0;
+}
+
+static void *map_shared(int fd, size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t state_len(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (sizeof(struct ba_daemon_state) + page - 1) / page * page;
 }
 
 /* Loads and attaches the chosen variants, then pins the set. */
@@ -473,6 +487,7 @@ static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 	l->loss_fd = bpf_map__fd(l->skel->maps.loss);
 	l->rules_fd = bpf_map__fd(l->skel->maps.rules);
 	l->bss_fd = bpf_map__fd(l->skel->maps.bss);
+	l->state_fd = bpf_map__fd(l->skel->maps.daemon_state);
 	l->bss = l->skel->bss;
 	if (loader_set_rules(l, rules)) {
 		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
@@ -511,10 +526,11 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		const struct rulebank *rules, ring_buffer_sample_fn on_record,
 		void *ctx, char *err, size_t errlen)
 {
+	struct ba_daemon_state carried = { 0 };
 	int reused;
 
 	memset(l, 0, sizeof(*l));
-	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = -1;
+	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
 	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
 	l->ncpus = libbpf_num_possible_cpus();
@@ -534,7 +550,7 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		}
 	} else {
 		if (l->pin_note[0])	/* a set that cannot be reused */
-			pin_drain(cfg->pin_dir, on_record, ctx);
+			pin_drain(cfg->pin_dir, on_record, ctx, &carried);
 		pin_clear(cfg->pin_dir);
 		if (load_fresh(l, cfg, rules, err, errlen))
 			goto fail;
@@ -546,16 +562,21 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 			 strerror(errno));
 		goto fail;
 	}
-	l->consumer_pos = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ,
-			       MAP_SHARED, l->events_fd, 0);
-	if (l->consumer_pos == MAP_FAILED) {
-		l->consumer_pos = NULL;
-		snprintf(err, errlen, "mapping the ring's consumer page: %s",
+	/* mapped as the skeleton maps global data */
+	l->consumer_pos = map_shared(l->events_fd, sysconf(_SC_PAGESIZE),
+				     PROT_READ);
+	l->state = map_shared(l->state_fd, state_len(),
+			      PROT_READ | PROT_WRITE);
+	if (!l->consumer_pos || !l->state) {
+		snprintf(err, errlen, "mapping the ring and the daemon state: %s",
 			 strerror(errno));
 		goto fail;
 	}
-	uncount_unconsumed(l);
-	l->bss->daemon_pid = getpid();
+	if (l->reused)
+		uncount_unconsumed(l);
+	else	/* what a replaced set left to report, or nothing */
+		*l->state = carried;
+	l->state->pid = getpid();
 	return 0;
 fail:
 	loader_close(l);
@@ -570,23 +591,22 @@ void loader_detach(struct loader *l)
 void loader_note_accounted(struct loader *l, uint64_t n,
 			   const uint64_t *loss_reported)
 {
-	l->bss->daemon_accounted += n;
-	memcpy((void *)l->bss->daemon_loss_reported, loss_reported,
-	       sizeof(l->bss->daemon_loss_reported));
+	l->state->accounted += n;
+	memcpy(l->state->loss_reported, loss_reported,
+	       sizeof(l->state->loss_reported));
 }
 
 uint64_t loader_unaccounted(const struct loader *l)
 {
-	uint64_t consumed = l->bss->daemon_consumed;
+	uint64_t consumed = l->state->consumed;
 
-	return consumed > l->bss->daemon_accounted ?
-		       consumed - l->bss->daemon_accounted : 0;
+	return consumed > l->state->accounted ?
+		       consumed - l->state->accounted : 0;
 }
 
 void loader_loss_reported(const struct loader *l, uint64_t *out)
 {
-	memcpy(out, (const void *)l->bss->daemon_loss_reported,
-	       sizeof(l->bss->daemon_loss_reported));
+	memcpy(out, l->state->loss_reported, sizeof(l->state->loss_reported));
 }
 
 int loader_read_loss(struct loader *l, uint64_t *out)
@@ -598,7 +618,8 @@ int loader_read_loss(struct loader *l, uint64_t *out)
 	if (!percpu)
 		return -1;
 	for (slot = 0; slot < BA_LOSS_SLOTS; slot++) {
-		out[slot] = 0;
+		/* with what programs replaced at start had counted */
+		out[slot] = l->state ? l->state->loss_carried[slot] : 0;
 		if (bpf_map_lookup_elem(l->loss_fd, &slot, percpu))
 			continue;
 		for (cpu = 0; cpu < l->ncpus; cpu++)
@@ -623,7 +644,10 @@ void loader_release(struct loader *l)
 	l->ring = NULL;
 	if (l->consumer_pos)
 		munmap((void *)l->consumer_pos, sysconf(_SC_PAGESIZE));
+	if (l->state)
+		munmap(l->state, state_len());
 	l->consumer_pos = NULL;
+	l->state = NULL;
 	if (l->skel) {
 		bpfaudit_bpf__destroy(l->skel);	/* its maps' fds with it */
 		l->skel = NULL;
@@ -638,12 +662,14 @@ void loader_release(struct loader *l)
 			close(l->rules_fd);
 		if (l->bss_fd >= 0)
 			close(l->bss_fd);
+		if (l->state_fd >= 0)
+			close(l->state_fd);
 	}
 	while (l->nprogs > 0)
 		if (l->prog_fds[--l->nprogs] >= 0)
 			close(l->prog_fds[l->nprogs]);
 	l->bss = NULL;
-	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = -1;
+	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
 }
 
 void loader_close(struct loader *l)

@@ -28,10 +28,11 @@ struct loader {
 	int nlinks;
 	struct ring_buffer *ring;
 	/* the maps the daemon uses, from the skeleton or from pin_dir */
-	int events_fd, loss_fd, rules_fd, bss_fd;
-	struct bpfaudit_bpf__bss *bss;	/* mmapped */
-	const volatile uint64_t *consumer_pos;	/* the ring's, mmapped */
+	int events_fd, loss_fd, rules_fd, bss_fd, state_fd;
+	struct bpfaudit_bpf__bss *bss;	/* mmapped: the rules' switch */
 	size_t bss_len;			/* reused: the mapping's length */
+	struct ba_daemon_state *state;	/* mmapped */
+	const volatile uint64_t *consumer_pos;	/* the ring's, mmapped */
 	int pin_lock;			/* pin_dir, locked while running */
 	bool reused;			/* taken over from pin_dir */
 	char pin_note[320];		/* why a pinned set was replaced */
@@ -59,7 +60,7 @@ int loader_read_loss(struct loader *l, uint64_t *out);
  * still be drained. */
 void loader_detach(struct loader *l);
 /*
- * The daemon's bookkeeping in the pinned .bss (bpf/emit.h): an event
+ * The daemon's bookkeeping in the pinned daemon_state (bpf/wire.h): an event
  * header taken from the ring; @n headers written or counted lost, with the
  * kernel loss counts reported so far; what a dead predecessor consumed but
  * never accounted for; the kernel loss counts already reported.

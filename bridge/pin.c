@@ -5,7 +5,8 @@
  * set, taking over a pinned set that matches the configuration, draining
  * and replacing one that does not, and unloading.
  *
- * pin_dir holds the maps the daemon uses (events, loss, rules, bss, data),
+ * pin_dir holds the maps the daemon uses (events, loss, rules, bss, data,
+ * daemon_state),
  * one link_PROGRAM per attached program, and desc, a one-entry array map
  * describing the set, pinned last: a set without desc is incomplete.
  */
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -69,12 +71,13 @@ static void pin_path(char *buf, size_t size, const char *dir,
 
 /* pin_dir's maps, by pin name; the fd fields of the loader they fill. */
 static const char *const map_names[] = { "events", "loss", "rules", "bss",
-					 "data" };
+					 "data", "daemon_state" };
 
 static struct bpf_map *skel_map(struct bpfaudit_bpf *s, size_t i)
 {
 	struct bpf_map *maps[] = { s->maps.events, s->maps.loss,
-				   s->maps.rules, s->maps.bss, s->maps.data };
+				   s->maps.rules, s->maps.bss, s->maps.data,
+				   s->maps.daemon_state };
 
 	return maps[i];
 }
@@ -349,8 +352,9 @@ int pin_reuse(struct loader *l, const struct bpfaudit_config *cfg,
 	l->loss_fd = open_pinned(cfg->pin_dir, "loss");
 	l->rules_fd = open_pinned(cfg->pin_dir, "rules");
 	l->bss_fd = open_pinned(cfg->pin_dir, "bss");
+	l->state_fd = open_pinned(cfg->pin_dir, "daemon_state");
 	if (l->events_fd < 0 || l->loss_fd < 0 || l->rules_fd < 0 ||
-	    l->bss_fd < 0) {
+	    l->bss_fd < 0 || l->state_fd < 0) {
 		snprintf(why, whylen, "a pinned map: %s", strerror(errno));
 		goto fail;
 	}
@@ -380,15 +384,84 @@ fail:
 	return 0;
 }
 
-void pin_drain(const char *dir, ring_buffer_sample_fn on_record, void *ctx)
+/* The daemon state of the set in @dir, if it is of this wire version. */
+static int read_state(const char *dir, struct ba_daemon_state *st)
+{
+	struct pin_desc desc;
+	uint32_t key = 0;
+	int fd, ret;
+
+	if (read_desc(dir, &desc) || desc.magic != PIN_MAGIC ||
+	    desc.wire_version != BA_WIRE_VERSION)
+		return -1;
+	fd = open_pinned(dir, "daemon_state");
+	if (fd < 0)
+		return -1;
+	ret = bpf_map_lookup_elem(fd, &key, st);
+	close(fd);
+	return ret;
+}
+
+/* The loss counts of the set in @dir, added to @total. */
+static void add_losses(const char *dir, __u64 *total)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, cpu;
+	uint64_t *percpu;
+	uint32_t slot;
+
+	fd = open_pinned(dir, "loss");
+	percpu = ncpus > 0 ? calloc(ncpus, sizeof(*percpu)) : NULL;
+	for (slot = 0; fd >= 0 && percpu && slot < BA_LOSS_SLOTS; slot++)
+		if (!bpf_map_lookup_elem(fd, &slot, percpu))
+			for (cpu = 0; cpu < ncpus; cpu++)
+				total[slot] += percpu[cpu];
+	free(percpu);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Before the ring is drained: a header the dead daemon counted at the
+ * consumer position is still there, and is read now.
+ */
+static void carry_state(const char *dir, int events_fd,
+			struct ba_daemon_state *carry)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct ba_daemon_state old;
+	uint64_t *consumer;
+
+	memset(carry, 0, sizeof(*carry));
+	if (read_state(dir, &old))
+		return;
+	consumer = mmap(NULL, page, PROT_READ, MAP_SHARED, events_fd, 0);
+	if (consumer != MAP_FAILED) {
+		if (old.header_pos && *consumer < old.header_pos &&
+		    old.consumed)
+			old.consumed--;
+		munmap(consumer, page);
+	}
+	if (old.consumed > old.accounted)
+		carry->consumed = old.consumed - old.accounted;
+	memcpy(carry->loss_carried, old.loss_carried,
+	       sizeof(carry->loss_carried));
+	add_losses(dir, carry->loss_carried);
+	memcpy(carry->loss_reported, old.loss_reported,
+	       sizeof(carry->loss_reported));
+}
+
+void pin_drain(const char *dir, ring_buffer_sample_fn on_record, void *ctx,
+	       struct ba_daemon_state *carry)
 {
 	struct ring_buffer *ring;
 	int fd;
 
 	unpin_links(dir);
+	memset(carry, 0, sizeof(*carry));
 	fd = open_pinned(dir, "events");
 	if (fd < 0)
 		return;
+	carry_state(dir, fd, carry);
 	ring = ring_buffer__new(fd, on_record, ctx, NULL);
 	if (ring) {
 		ring_buffer__consume(ring);
@@ -400,21 +473,9 @@ void pin_drain(const char *dir, ring_buffer_sample_fn on_record, void *ctx)
 /* The pid of the daemon reading the pinned set, 0 if unknown. */
 static pid_t running_pid(const char *dir)
 {
-	struct bpfaudit_bpf__bss bss;
-	struct pin_desc desc;
-	uint32_t key = 0;
-	pid_t pid = 0;
-	int fd;
+	struct ba_daemon_state st;
 
-	if (read_desc(dir, &desc) || desc.object_hash != object_hash())
-		return 0;
-	fd = open_pinned(dir, "bss");
-	if (fd < 0)
-		return 0;
-	if (!bpf_map_lookup_elem(fd, &key, &bss))
-		pid = bss.daemon_pid;
-	close(fd);
-	return pid;
+	return read_state(dir, &st) ? 0 : (pid_t)st.pid;
 }
 
 static void sleep_ms(long ms)

@@ -26,9 +26,15 @@ int pin_save(struct loader *l, const struct bpfaudit_config *cfg,
  */
 int pin_reuse(struct loader *l, const struct bpfaudit_config *cfg,
 	      char *why, size_t whylen);
-/* A set that will not be reused: its programs detach, then what is left
- * in its ring goes through @on_record. */
-void pin_drain(const char *dir, ring_buffer_sample_fn on_record, void *ctx);
+/*
+ * A set that will not be reused: its programs detach, then what is left
+ * in its ring goes through @on_record. When its daemon state is of this
+ * wire version, @carry gets what the new set's must start from: the
+ * events a dead daemon took and never accounted for, the loss counts so
+ * far and those reported.
+ */
+void pin_drain(const char *dir, ring_buffer_sample_fn on_record, void *ctx,
+	       struct ba_daemon_state *carry);
 /* Removes every pin in @dir (the directory stays). */
 void pin_clear(const char *dir);
 /*

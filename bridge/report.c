@@ -199,7 +199,7 @@ static void snapshot(struct daemon *d, struct loss_snapshot *s)
 	const struct promise_stats *ps = promise_table_stats(d->promises);
 
 	memset(s, 0, sizeof(*s));
-	if (d->loader.bss)
+	if (d->loader.state)
 		loader_read_loss(&d->loader, s->kernel);
 	memcpy(s->partial, ps->partial, sizeof(s->partial));
 	memcpy(s->daemon, d->daemon_loss, sizeof(s->daemon));
