@@ -554,7 +554,6 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		.emit = on_event,
 		.ctx = d,
 	};
-
 	const char *crash = getenv("BPFAUDITD_CRASH_AFTER");
 
 	/* tests: a crash in the middle of the ring, at a chosen header */
