@@ -567,7 +567,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (open_output(d, err, errlen) ||
+	if (loader_lock(&d->loader, &d->cfg, err, errlen) ||
+	    open_output(d, err, errlen) ||
 	    serial_open(&d->serial, d->cfg.state_dir, err, errlen) ||
 	    control_open(d, err, errlen) ||
 	    rules_start(d, err, errlen) ||

@@ -522,21 +522,26 @@ static void collect_prog_ids(struct loader *l)
 	}
 }
 
+int loader_lock(struct loader *l, const struct bpfaudit_config *cfg,
+		char *err, size_t errlen)
+{
+	l->pin_lock = pin_lock(cfg->pin_dir, err, errlen);
+	return l->pin_lock < 0 ? -1 : 0;
+}
+
 int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		const struct rulebank *rules, ring_buffer_sample_fn on_record,
 		void *ctx, char *err, size_t errlen)
 {
 	struct ba_daemon_state carried = { 0 };
-	int reused;
+	int reused, lock = l->pin_lock;
 
 	memset(l, 0, sizeof(*l));
+	l->pin_lock = lock;
 	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
 	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
 	l->ncpus = libbpf_num_possible_cpus();
-	l->pin_lock = pin_lock(cfg->pin_dir, err, errlen);
-	if (l->pin_lock < 0)
-		return -1;
 	reused = pin_reuse(l, cfg, l->pin_note, sizeof(l->pin_note));
 	if (reused < 0) {
 		snprintf(err, errlen, "%s", l->pin_note);

@@ -45,6 +45,10 @@ struct loader {
 	int ncpus;
 };
 
+/* Locks cfg->pin_dir for this daemon, before anything else is set up: a
+ * second daemon on the same pin_dir stops there. */
+int loader_lock(struct loader *l, const struct bpfaudit_config *cfg,
+		char *err, size_t errlen);
 /*
  * Takes over the set pinned in cfg->pin_dir when it matches @cfg; else
  * drains and removes it, loads, puts @rules in place, attaches and pins.

@@ -66,6 +66,11 @@ PINS=$(pin_dir_of "$A")
 check "the set is pinned: links, maps, description" \
 	sh -c "ls '$PINS' | grep -q '^link_' && ls '$PINS' | grep -qx events && ls '$PINS' | grep -qx desc"
 check "pins are root's only" [ "$(stat -c %a "$PINS")" = 700 ]
+out=$("$BPFAUDITD" -f -c "$A/bpfauditd.conf" 2>&1)
+check "a second daemon on the same pin_dir is refused" \
+	grep -q "pin_dir $PINS: in use by another bpfauditd" <<<"$out"
+check "... and leaves the first one's control socket alone" \
+	"$BPFAUDITCTL" -S "$A/ctl.sock" status >/dev/null
 check "DAEMON_START says the programs were loaded" started_as "$A" loaded
 ids_before=$(prog_ids "$A")
 stop_daemon
