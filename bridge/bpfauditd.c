@@ -47,15 +47,15 @@ static const char usage_text[] =
 	"  -f, --foreground    stay in the foreground, messages to stderr\n"
 	"  -c, --config FILE   configuration file (default " BPFAUDIT_CONFIG_FILE ")\n"
 	"  -t, --test-config   check the configuration file and exit\n"
-	"      --unload        remove the programs pinned in pin_dir: a running\n"
-	"                      daemon is stopped after draining the ring\n"
+	"      --unload        remove the programs pinned in pin_dir (a\n"
+	"                      running daemon is stopped, draining the ring)\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n"
 	"\n"
-	"Signals: TERM drains in-flight events and stops, the programs staying\n"
-	"pinned in pin_dir (events meanwhile wait in the ring), HUP reloads the\n"
-	"configuration, USR1 rotates the log, USR2 resumes logging after a\n"
-	"disk action suspended it.\n";
+	"Signals: TERM drains in-flight events and stops, the programs\n"
+	"staying pinned in pin_dir (events meanwhile wait in the ring), HUP\n"
+	"reloads the configuration, USR1 rotates the log, USR2 resumes\n"
+	"logging after a disk action suspended it.\n";
 
 uint64_t now_monotonic_ns(void)
 {
@@ -481,7 +481,11 @@ static bool sink_paused(struct daemon *d, int ep, bool *paused)
 	return blocked;
 }
 
-/* Stop: take what is in flight, detach, then hand on what is left. */
+/*
+ * Stop: take what is in flight, let go of the programs (pinned, they go
+ * on capturing into the ring for the next daemon; unpinned by --unload,
+ * they detach), then hand on what is left.
+ */
 static void drain(struct daemon *d)
 {
 	uint64_t until = now_monotonic_ns() + DRAIN_GRACE_MS * 1000000ull;

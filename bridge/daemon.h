@@ -56,7 +56,7 @@ struct daemon {
 	/* ring events settled (in out, or counted lost) since the last
 	 * flush: the pinned bookkeeping counts them accounted after it */
 	uint64_t out_hdrs;
-	uint64_t crash_after;		/* tests: SIGKILL after so many headers */
+	uint64_t crash_after;		/* tests: SIGKILL at that header */
 	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	uint64_t events_written;
 	uint64_t records_written;

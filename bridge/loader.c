@@ -573,8 +573,8 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 	l->state = map_shared(l->state_fd, state_len(),
 			      PROT_READ | PROT_WRITE);
 	if (!l->consumer_pos || !l->state) {
-		snprintf(err, errlen, "mapping the ring and the daemon state: %s",
-			 strerror(errno));
+		snprintf(err, errlen, "mapping the ring and the daemon"
+			 " state: %s", strerror(errno));
 		goto fail;
 	}
 	if (l->reused)

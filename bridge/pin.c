@@ -102,7 +102,8 @@ static const char *mismatch(const struct pin_desc *have,
 	int kind;
 
 	describe(&want, cfg);
-	if (have->magic != want.magic || have->wire_version != want.wire_version ||
+	if (have->magic != want.magic ||
+	    have->wire_version != want.wire_version ||
 	    have->object_hash != want.object_hash)
 		return "another BPF object (bpfauditd was upgraded)";
 	if (have->ring_bytes != want.ring_bytes) {
@@ -120,7 +121,8 @@ static const char *mismatch(const struct pin_desc *have,
 		    have->mode[kind] == cfg->attach_mode)
 			continue;
 		snprintf(buf, size, "%s runs in attach mode %s there",
-			 loader_kind_name(kind), attach_mode_name(have->mode[kind]));
+			 loader_kind_name(kind),
+			 attach_mode_name(have->mode[kind]));
 		return buf;
 	}
 	return NULL;
@@ -147,12 +149,14 @@ int pin_lock(const char *dir, char *err, size_t errlen)
 
 	ensure_bpffs(dir);
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "pin_dir %.512s: %s", dir, strerror(errno));
+		snprintf(err, errlen, "pin_dir %.512s: %s", dir,
+			 strerror(errno));
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstatfs(fd, &st)) {
-		snprintf(err, errlen, "pin_dir %.512s: %s", dir, strerror(errno));
+		snprintf(err, errlen, "pin_dir %.512s: %s", dir,
+			 strerror(errno));
 		goto fail;
 	}
 	if (st.f_type != BPFFS_MAGIC) {
@@ -210,8 +214,8 @@ static void unpin_links(const char *dir)
 	each_pin(dir, "link_", unlink_pin, NULL);
 }
 
-int pin_save(struct loader *l, const struct bpfaudit_config *cfg,
-	     char *err, size_t errlen)
+int pin_save(struct loader *l, const struct bpfaudit_config *cfg, char *err,
+	     size_t errlen)
 {
 	struct bpf_program *prog;
 	struct pin_desc desc;
@@ -492,7 +496,8 @@ int pin_unload(const char *dir, FILE *msg)
 
 	if (fd < 0) {
 		if (errno != ENOENT) {
-			fprintf(msg, "bpfauditd: %s: %s\n", dir, strerror(errno));
+			fprintf(msg, "bpfauditd: %s: %s\n", dir,
+				strerror(errno));
 			return -1;
 		}
 		fprintf(msg, "bpfauditd: nothing pinned in %s\n", dir);
