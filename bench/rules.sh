@@ -26,7 +26,11 @@ T=$(mktemp -d /var/tmp/bpfaudit-bench-rules.XXXXXX)
 DPID=
 say() { echo "bench-rules: $*" >&2; }
 cleanup() {
+	local c
 	[ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	for c in "$T"/d.*/bpfauditd.conf; do
+		[ -e "$c" ] && "$BPFAUDITD" --unload -c "$c" >/dev/null 2>&1
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -55,6 +59,7 @@ state_dir = $dir/state
 control_socket = $dir/ctl.sock
 rules_dir = $dir/rules.d
 max_log_file = 4095
+pin_dir = /sys/fs/bpf/bpfaudit-bench-$$-$1
 EOF
 	"$BPFAUDITD" -f -c "$dir/bpfauditd.conf" >"$dir/out" 2>&1 &
 	DPID=$!
@@ -69,6 +74,8 @@ stop() {
 	kill -TERM "$DPID"
 	wait "$DPID" || true
 	DPID=
+	# a stopped daemon leaves its programs pinned: measure without them
+	"$BPFAUDITD" --unload -c "$T/d.$1/bpfauditd.conf" >/dev/null 2>&1 || true
 }
 ring() {
 	"$BPFAUDITCTL" -S "$T/d.$1/ctl.sock" status |
@@ -95,7 +102,7 @@ one() {
 	if [ "$cfg" != a ]; then
 		sleep 1
 		r1=$(ring "$cfg")
-		stop
+		stop "$cfg"
 		logged=$(grep -c '^type=SYSCALL ' "$T/d.$cfg/log/audit.log" || true)
 	fi
 	awk -v ns="$ns" -v d=$((r1 - r0)) -v o="$ops" -v l="$logged" \

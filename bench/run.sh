@@ -115,6 +115,7 @@ ORIG_BPF_STATS=$(sysctl -n kernel.bpf_stats_enabled)
 SYSTEM_AUDITD_STOPPED=
 APID=
 DPID=
+DCONF=
 STALLED=
 
 restore() {
@@ -122,6 +123,7 @@ restore() {
 	set +e
 	[ -n "$STALLED" ] && kill -CONT "$STALLED" 2>/dev/null
 	[ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	[ -n "$DCONF" ] && "$BPFAUDITD" --unload -c "$DCONF" >/dev/null 2>&1
 	[ -n "$APID" ] && { auditctl -D >/dev/null 2>&1; kill -TERM "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; }
 	sysctl -q -w kernel.bpf_stats_enabled="$ORIG_BPF_STATS" >/dev/null
 	auditctl -D >/dev/null 2>&1
@@ -320,8 +322,11 @@ start_bpfauditd() {
 		echo "rules_dir = $dir/rules.d"
 		# every event must stay countable: no rotation away of data
 		echo "max_log_file = 4095"
+		# its own pinned programs, unloaded by stop_bpfauditd
+		echo "pin_dir = /sys/fs/bpf/bpfaudit-bench-$$-$(basename "$dir")"
 		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
 	} >"$dir/bpfauditd.conf"
+	DCONF=$dir/bpfauditd.conf
 	"$BPFAUDITD" -f -c "$dir/bpfauditd.conf" >"$dir/daemon.out" 2>&1 &
 	DPID=$!
 	# its start record: in its own log, or (sink = auditd) in auditd's
@@ -338,6 +343,8 @@ stop_bpfauditd() {
 	kill -TERM "$DPID" 2>/dev/null || true
 	wait "$DPID" 2>/dev/null || true
 	DPID=
+	# a stopped daemon leaves its programs pinned: measure without them
+	"$BPFAUDITD" --unload -c "$DCONF" >/dev/null 2>&1 || true
 }
 status() { "$BPFAUDITCTL" -S "$CTL" status; }
 # stat KEY from a status text

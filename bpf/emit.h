@@ -40,6 +40,15 @@ static __always_inline __u64 header_wakeup_flags(void)
 /* Source of promise ids: one global counter, bumped atomically. */
 __u64 promise_next = 1;
 
+/* The daemon's own bookkeeping (wire.h), mmapped by it, pinned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct ba_daemon_state);
+} daemon_state SEC(".maps");
+
 static __always_inline __u64 promise_take(void)
 {
 	return __sync_fetch_and_add(&promise_next, 1);

@@ -296,4 +296,24 @@ static inline __u32 ba_loss_slot(__u32 kind, __u32 cause)
 	return kind * BA_LOSS_CAUSE_MAX + cause;
 }
 
+/*
+ * The daemon's bookkeeping in the daemon_state map, pinned with the
+ * programs and never touched by them, so that a daemon started later (or
+ * of another build of the same wire version) knows what its predecessor
+ * took from the ring and accounted for, and which losses it reported.
+ */
+struct ba_daemon_state {
+	__u64 consumed;		/* event headers taken from the ring */
+	__u64 accounted;	/* of those, written or counted lost */
+	/* 1 + where the last header counted consumed starts in the ring: a
+	 * daemon killed before the consumer position passed it left it */
+	__u64 header_pos;
+	/* kernel losses counted by programs replaced since, per slot */
+	__u64 loss_carried[BA_LOSS_SLOTS];
+	/* kernel losses reported in the trail so far, per slot */
+	__u64 loss_reported[BA_LOSS_SLOTS];
+	__u32 pid;		/* the daemon reading the ring */
+	__u32 pad;
+};
+
 #endif /* BPFAUDIT_WIRE_H */

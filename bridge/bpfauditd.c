@@ -24,6 +24,7 @@
 
 #include "daemon.h"
 #include "format.h"
+#include "pin.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -39,18 +40,22 @@
 
 static const char usage_text[] =
 	"Usage: bpfauditd [-f] [-c FILE] [-t]\n"
+	"       bpfauditd --unload [-c FILE]\n"
 	"Capture security events with BPF and write them as kernel-format\n"
 	"audit records (see bpfauditd(8)).\n"
 	"\n"
 	"  -f, --foreground    stay in the foreground, messages to stderr\n"
 	"  -c, --config FILE   configuration file (default " BPFAUDIT_CONFIG_FILE ")\n"
 	"  -t, --test-config   check the configuration file and exit\n"
+	"      --unload        remove the programs pinned in pin_dir (a\n"
+	"                      running daemon is stopped, draining the ring)\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n"
 	"\n"
-	"Signals: TERM drains in-flight events and stops, HUP reloads the\n"
-	"configuration, USR1 rotates the log, USR2 resumes logging after a\n"
-	"disk action suspended it.\n";
+	"Signals: TERM drains in-flight events and stops, the programs\n"
+	"staying pinned in pin_dir (events meanwhile wait in the ring), HUP\n"
+	"reloads the configuration, USR1 rotates the log, USR2 resumes\n"
+	"logging after a disk action suspended it.\n";
 
 uint64_t now_monotonic_ns(void)
 {
@@ -195,6 +200,7 @@ static void on_event(struct ba_event *ev, void *ctx)
 
 	if (!ev->have_header)
 		return;	/* counted by the promise table, reported as loss */
+	d->out_hdrs++;
 	enrich_event(d->enrich, ev);
 	ev->key = keytab_get(&d->keys, ev->hdr.key_id);
 	real_ns = ev->hdr.boot_ns + d->boot_to_real_ns;
@@ -214,7 +220,17 @@ static void on_event(struct ba_event *ev, void *ctx)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
+	uint32_t type;
 
+	/* headers taken, for a successor to count what a crash loses */
+	if (size >= sizeof(type)) {
+		memcpy(&type, data, sizeof(type));
+		if (type == BA_REC_HEADER) {
+			loader_note_consumed(&d->loader);
+			if (d->crash_after && !--d->crash_after)
+				raise(SIGKILL);
+		}
+	}
 	promise_table_feed(d->promises, data, size, now_monotonic_ns());
 	/* a full auditd queue (suspend): the rest waits in the ring */
 	return d->sink && sink_auditd_blocked(d->sink) ? -EAGAIN : 0;
@@ -230,12 +246,22 @@ static uint64_t count_lines(const struct strbuf *sb)
 	return n;
 }
 
+/* What has just been written (or counted lost) is accounted for. */
+static void settle(struct daemon *d)
+{
+	loader_note_accounted(&d->loader, d->out_hdrs, d->reported.kernel);
+	d->out_hdrs = 0;
+}
+
 void daemon_flush_output(struct daemon *d)
 {
 	int ret;
 
-	if (!d->out.len && !d->out.failed)
+	if (!d->out.len && !d->out.failed) {
+		if (d->out_hdrs && d->loader.state)
+			settle(d);
 		return;
+	}
 	if (d->out.failed) {
 		daemon_msg(d, LOG_ERR, "out of memory formatting records");
 		ret = -ENOMEM;
@@ -260,6 +286,8 @@ void daemon_flush_output(struct daemon *d)
 		d->records_written += count_lines(&d->out);
 	}
 feed:
+	if (d->loader.state)
+		settle(d);
 	if (!d->out.failed)
 		plugins_feed(d, d->out.buf, d->out.len);
 	strbuf_reset(&d->out);
@@ -453,7 +481,11 @@ static bool sink_paused(struct daemon *d, int ep, bool *paused)
 	return blocked;
 }
 
-/* Stop: take what is in flight, detach, then hand on what is left. */
+/*
+ * Stop: take what is in flight, let go of the programs (pinned, they go
+ * on capturing into the ring for the next daemon; unpinned by --unload,
+ * they detach), then hand on what is left.
+ */
 static void drain(struct daemon *d)
 {
 	uint64_t until = now_monotonic_ns() + DRAIN_GRACE_MS * 1000000ull;
@@ -484,6 +516,7 @@ static int run(struct daemon *d, int sfd)
 	bool paused = false;
 
 	report_start(d);
+	report_loss(d);		/* what happened while no daemon read */
 	daemon_flush_output(d);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || ep < 0 ||
@@ -525,7 +558,11 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		.emit = on_event,
 		.ctx = d,
 	};
+	const char *crash = getenv("BPFAUDITD_CRASH_AFTER");
 
+	/* tests: a crash in the middle of the ring, at a chosen header */
+	if (crash)
+		d->crash_after = strtoull(crash, NULL, 10);
 	strbuf_init(&d->out);
 	refresh_clock(d);
 	d->promises = promise_table_new(&po);
@@ -534,13 +571,22 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (open_output(d, err, errlen) ||
+	if (loader_lock(&d->loader, &d->cfg, err, errlen) ||
+	    open_output(d, err, errlen) ||
 	    serial_open(&d->serial, d->cfg.state_dir, err, errlen) ||
 	    control_open(d, err, errlen) ||
 	    rules_start(d, err, errlen) ||
 	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
 			errlen))
 		return -1;
+	d->out_hdrs = 0;	/* a replaced set's, drained: not this one's */
+	if (d->loader.pin_note[0])
+		daemon_msg(d, LOG_NOTICE, "the programs pinned in %s were not"
+			   " reused (%s): drained and replaced", d->cfg.pin_dir,
+			   d->loader.pin_note);
+	/* a predecessor's losses that its records did not report yet */
+	loader_loss_reported(&d->loader, d->reported.kernel);
+	d->daemon_loss[DLOSS_CRASH] = loader_unaccounted(&d->loader);
 	/* plugins start as auditd starts them: with every privilege */
 	plugins_start(d);
 	if (drop_privileges(d)) {
@@ -636,11 +682,12 @@ int main(int argc, char **argv)
 		{ "test-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "unload", no_argument, NULL, 'U' },
 		{ 0 }
 	};
 	struct daemon d = { .config_path = BPFAUDIT_CONFIG_FILE,
 			    .control_fd = -1 };
-	bool explicit_config = false, test_only = false;
+	bool explicit_config = false, test_only = false, unload = false;
 	char err[1024];
 	int c, sfd, report_fd = -1, ret = 1;
 
@@ -662,6 +709,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("bpfauditd %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'U':
+			unload = true;
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return 2;
@@ -676,6 +726,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfauditd: %s\n", err);
 		return 1;
 	}
+	if (unload)
+		return pin_unload(d.cfg.pin_dir, stderr) ? 1 : 0;
 	if (test_only) {
 		printf("bpfauditd: %s: configuration ok\n", d.config_path);
 		return 0;

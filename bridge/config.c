@@ -173,6 +173,7 @@ static const struct key_desc keys[] = {
 	K_TEXT("control_group", KT_NAME, control_group),
 	K_TEXT("rules_dir", KT_PATH, rules_dir),
 	K_TEXT("plugin_dir", KT_PATH, plugin_dir),
+	K_TEXT("pin_dir", KT_PATH, pin_dir),
 	K_NUM("max_restarts", KT_UINT, max_restarts, 0, 65535),
 	K_NUM("plugin_queue_mem", KT_UINT, plugin_queue_mem, 1, 1024),
 	K_NUM("heartbeat_interval", KT_UINT, heartbeat_interval, 0, 86400),
@@ -195,7 +196,7 @@ static const char *const restart_only[] = {
 	"log_group", "attach_mode", "events", "argv_max", "ringbuf_size",
 	"promise_timeout", "promise_max_mem", "state_dir", "control_socket",
 	"control_group", "sink", "auditd_host", "auditd_port",
-	"auditd_local_port", "name_format", "name",
+	"auditd_local_port", "name_format", "name", "pin_dir",
 };
 
 bool config_keep_restart_only(struct bpfaudit_config *next,
@@ -294,6 +295,7 @@ void config_defaults(struct bpfaudit_config *c)
 	set_string(c->control_group, sizeof(c->control_group), "root");
 	set_string(c->rules_dir, sizeof(c->rules_dir), BPFAUDIT_RULES_DIR);
 	set_string(c->plugin_dir, sizeof(c->plugin_dir), BPFAUDIT_PLUGIN_DIR);
+	set_string(c->pin_dir, sizeof(c->pin_dir), "/sys/fs/bpf/bpfaudit");
 	c->max_restarts = 10;
 	c->plugin_queue_mem = 8;
 	c->heartbeat_interval = 30;

@@ -121,6 +121,7 @@ struct bpfaudit_config {
 	char control_group[64];
 	char rules_dir[4096];		/* absolute: *.rules, merged */
 	char plugin_dir[4096];		/* absolute: auditd plugins.d format */
+	char pin_dir[4096];		/* absolute, in bpffs: the pinned set */
 	unsigned int max_restarts;	/* of a plugin that dies */
 	unsigned int plugin_queue_mem;	/* MiB queued per plugin */
 	unsigned int heartbeat_interval; /* s, 0 = none */

@@ -29,6 +29,7 @@ enum daemon_loss {
 	DLOSS_MALFORMED,	/* ring records that made no sense */
 	DLOSS_PLUGIN,		/* events a plugin's full queue refused */
 	DLOSS_SUSPENDED,	/* events dropped while logging is suspended */
+	DLOSS_CRASH,		/* taken from the ring by a daemon that died */
 	DLOSS_MAX,
 };
 
@@ -52,6 +53,10 @@ struct daemon {
 	struct enrich *enrich;
 	struct strbuf out;		/* formatted, not yet written */
 	unsigned int out_events;	/* events in out */
+	/* ring events settled (in out, or counted lost) since the last
+	 * flush: the pinned bookkeeping counts them accounted after it */
+	uint64_t out_hdrs;
+	uint64_t crash_after;		/* tests: SIGKILL at that header */
 	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	uint64_t events_written;
 	uint64_t records_written;

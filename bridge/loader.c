@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "bpfaudit.skel.h"
 #include "loader.h"
+#include "pin.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #define SECURITYFS "/sys/kernel/security"
@@ -410,14 +412,14 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 
 int loader_set_rules(struct loader *l, const struct rulebank *rb)
 {
-	struct bpfaudit_bpf__bss *bss = l->skel->bss;
-	int fd = bpf_map__fd(l->skel->maps.rules);
+	struct bpfaudit_bpf__bss *bss = l->bss;
 	uint32_t bank = !bss->rules_bank, i, slot;
 
 	/* the idle bank first; the programs read bank, then its count */
 	for (i = 0; i < rb->n; i++) {
 		slot = bank * BA_RULES_MAX + i;
-		if (bpf_map_update_elem(fd, &slot, &rb->rule[i], BPF_ANY))
+		if (bpf_map_update_elem(l->rules_fd, &slot, &rb->rule[i],
+					BPF_ANY))
 			return -errno;
 	}
 	memcpy((void *)bss->rules_syscalls[bank], rb->any, sizeof(rb->any));
@@ -427,16 +429,50 @@ int loader_set_rules(struct loader *l, const struct rulebank *rb)
 	return 0;
 }
 
-int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
-		const struct rulebank *rules, ring_buffer_sample_fn on_record,
-		void *ctx, char *err, size_t errlen)
+/*
+ * While a record is handed to the callback, the ring's consumer position
+ * is still at its start (libbpf moves it on afterwards): noting where the
+ * header starts tells a successor whether it was really taken.
+ */
+void loader_note_consumed(struct loader *l)
+{
+	if (!l->state)	/* a replaced set's ring, drained at start */
+		return;
+	l->state->consumed++;
+	l->state->header_pos = *l->consumer_pos + 1;
+}
+
+/* A predecessor killed inside the callback counted a header that is
+ * still in the ring, and will be read again: it is not lost. */
+static void uncount_unconsumed(struct loader *l)
+{
+	uint64_t pos = l->state->header_pos;
+
+	if (pos && *l->consumer_pos < pos && l->state->consumed)
+		l->state->consumed--;
+	l->state->header_pos = 0;
+}
+
+static void *map_shared(int fd, size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t state_len(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (sizeof(struct ba_daemon_state) + page - 1) / page * page;
+}
+
+/* Loads and attaches the chosen variants, then pins the set. */
+static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
+		      const struct rulebank *rules, char *err, size_t errlen)
 {
 	char why[300];
 
-	memset(l, 0, sizeof(*l));
-	libbpf_set_print(libbpf_print);
-	ensure_tracefs();
-	l->ncpus = libbpf_num_possible_cpus();
 	if (choose_modes(l, cfg, err, errlen))
 		return -1;
 	l->skel = open_object(cfg, (size_t)cfg->ringbuf_size << 20);
@@ -448,23 +484,107 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 	select_programs(l->skel, l->mode);
 	if (load_object(l->skel, why, sizeof(why))) {
 		snprintf(err, errlen, "loading the BPF programs: %s", why);
-		goto fail;
+		return -1;
 	}
+	l->events_fd = bpf_map__fd(l->skel->maps.events);
+	l->loss_fd = bpf_map__fd(l->skel->maps.loss);
+	l->rules_fd = bpf_map__fd(l->skel->maps.rules);
+	l->bss_fd = bpf_map__fd(l->skel->maps.bss);
+	l->state_fd = bpf_map__fd(l->skel->maps.daemon_state);
+	l->bss = l->skel->bss;
 	if (loader_set_rules(l, rules)) {
 		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (attach_loaded(l->skel, l->links, &l->nlinks, why, sizeof(why))) {
 		snprintf(err, errlen, "loading the BPF programs: %s", why);
+		return -1;
+	}
+	return pin_save(l, cfg, err, errlen);
+}
+
+/*
+ * The programs behind the links, for DAEMON_START's prog_ids. A daemon
+ * that took them over holds them too, so that they show as its own (to
+ * bpftool, to audisp-bpfaudit) as they do for the daemon that loaded them.
+ */
+static void collect_prog_ids(struct loader *l)
+{
+	int i;
+
+	for (i = 0; i < l->nlinks; i++) {
+		struct bpf_link_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(bpf_link__fd(l->links[i]), &info,
+					   &len) || !info.prog_id)
+			continue;
+		l->prog_fds[l->nprogs] = l->reused ?
+			bpf_prog_get_fd_by_id(info.prog_id) : -1;
+		l->prog_ids[l->nprogs++] = info.prog_id;
+	}
+}
+
+int loader_lock(struct loader *l, const struct bpfaudit_config *cfg,
+		char *err, size_t errlen)
+{
+	l->pin_lock = pin_lock(cfg->pin_dir, err, errlen);
+	return l->pin_lock < 0 ? -1 : 0;
+}
+
+int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
+		const struct rulebank *rules, ring_buffer_sample_fn on_record,
+		void *ctx, char *err, size_t errlen)
+{
+	struct ba_daemon_state carried = { 0 };
+	int reused, lock = l->pin_lock;
+
+	memset(l, 0, sizeof(*l));
+	l->pin_lock = lock;
+	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
+	libbpf_set_print(libbpf_print);
+	ensure_tracefs();
+	l->ncpus = libbpf_num_possible_cpus();
+	reused = pin_reuse(l, cfg, l->pin_note, sizeof(l->pin_note));
+	if (reused < 0) {
+		snprintf(err, errlen, "%s", l->pin_note);
 		goto fail;
 	}
-	l->ring = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
-				   on_record, ctx, NULL);
+	if (reused) {
+		if (loader_set_rules(l, rules)) {
+			snprintf(err, errlen, "setting the rules: %s",
+				 strerror(errno));
+			goto fail;
+		}
+	} else {
+		if (l->pin_note[0])	/* a set that cannot be reused */
+			pin_drain(cfg->pin_dir, on_record, ctx, &carried);
+		pin_clear(cfg->pin_dir);
+		if (load_fresh(l, cfg, rules, err, errlen))
+			goto fail;
+	}
+	collect_prog_ids(l);
+	l->ring = ring_buffer__new(l->events_fd, on_record, ctx, NULL);
 	if (!l->ring) {
 		snprintf(err, errlen, "opening the ring buffer: %s",
 			 strerror(errno));
 		goto fail;
 	}
+	/* mapped as the skeleton maps global data */
+	l->consumer_pos = map_shared(l->events_fd, sysconf(_SC_PAGESIZE),
+				     PROT_READ);
+	l->state = map_shared(l->state_fd, state_len(),
+			      PROT_READ | PROT_WRITE);
+	if (!l->consumer_pos || !l->state) {
+		snprintf(err, errlen, "mapping the ring and the daemon"
+			 " state: %s", strerror(errno));
+		goto fail;
+	}
+	if (l->reused)
+		uncount_unconsumed(l);
+	else	/* what a replaced set left to report, or nothing */
+		*l->state = carried;
+	l->state->pid = getpid();
 	return 0;
 fail:
 	loader_close(l);
@@ -476,17 +596,39 @@ void loader_detach(struct loader *l)
 	detach_all(l->links, &l->nlinks);
 }
 
+void loader_note_accounted(struct loader *l, uint64_t n,
+			   const uint64_t *loss_reported)
+{
+	l->state->accounted += n;
+	memcpy(l->state->loss_reported, loss_reported,
+	       sizeof(l->state->loss_reported));
+}
+
+uint64_t loader_unaccounted(const struct loader *l)
+{
+	uint64_t consumed = l->state->consumed;
+
+	return consumed > l->state->accounted ?
+		       consumed - l->state->accounted : 0;
+}
+
+void loader_loss_reported(const struct loader *l, uint64_t *out)
+{
+	memcpy(out, l->state->loss_reported, sizeof(l->state->loss_reported));
+}
+
 int loader_read_loss(struct loader *l, uint64_t *out)
 {
 	uint64_t *percpu = calloc(l->ncpus, sizeof(uint64_t));
 	uint32_t slot;
-	int cpu, fd = bpf_map__fd(l->skel->maps.loss);
+	int cpu;
 
 	if (!percpu)
 		return -1;
 	for (slot = 0; slot < BA_LOSS_SLOTS; slot++) {
-		out[slot] = 0;
-		if (bpf_map_lookup_elem(fd, &slot, percpu))
+		/* with what programs replaced at start had counted */
+		out[slot] = l->state ? l->state->loss_carried[slot] : 0;
+		if (bpf_map_lookup_elem(l->loss_fd, &slot, percpu))
 			continue;
 		for (cpu = 0; cpu < l->ncpus; cpu++)
 			out[slot] += percpu[cpu];
@@ -497,27 +639,51 @@ int loader_read_loss(struct loader *l, uint64_t *out)
 
 int loader_prog_ids(const struct loader *l, uint32_t *ids, int max)
 {
-	struct bpf_program *prog;
-	int n = 0;
+	int n = l->nprogs < max ? l->nprogs : max;
 
-	if (!l->skel)
-		return 0;
-	bpf_object__for_each_program(prog, l->skel->obj) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
-
-		if (n == max || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
-			continue;
-		ids[n++] = info.id;
-	}
+	memcpy(ids, l->prog_ids, n * sizeof(*ids));
 	return n;
+}
+
+void loader_release(struct loader *l)
+{
+	detach_all(l->links, &l->nlinks);
+	ring_buffer__free(l->ring);
+	l->ring = NULL;
+	if (l->consumer_pos)
+		munmap((void *)l->consumer_pos, sysconf(_SC_PAGESIZE));
+	if (l->state)
+		munmap(l->state, state_len());
+	l->consumer_pos = NULL;
+	l->state = NULL;
+	if (l->skel) {
+		bpfaudit_bpf__destroy(l->skel);	/* its maps' fds with it */
+		l->skel = NULL;
+	} else if (l->reused) {
+		if (l->bss)
+			munmap(l->bss, l->bss_len);
+		if (l->events_fd >= 0)
+			close(l->events_fd);
+		if (l->loss_fd >= 0)
+			close(l->loss_fd);
+		if (l->rules_fd >= 0)
+			close(l->rules_fd);
+		if (l->bss_fd >= 0)
+			close(l->bss_fd);
+		if (l->state_fd >= 0)
+			close(l->state_fd);
+	}
+	while (l->nprogs > 0)
+		if (l->prog_fds[--l->nprogs] >= 0)
+			close(l->prog_fds[l->nprogs]);
+	l->bss = NULL;
+	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
 }
 
 void loader_close(struct loader *l)
 {
-	detach_all(l->links, &l->nlinks);
-	ring_buffer__free(l->ring);
-	bpfaudit_bpf__destroy(l->skel);
+	loader_release(l);
+	if (l->pin_lock > 0)
+		close(l->pin_lock);
 	memset(l, 0, sizeof(*l));
 }

@@ -95,6 +95,8 @@ void report_start(struct daemon *d)
 	strbuf_printf(&body, " argv_max=%lu ringbuf_size=%u rules=%zu",
 		      d->cfg.argv_max, d->cfg.ringbuf_size, d->rules.n);
 	prog_ids_field(d, &body);
+	strbuf_printf(&body, " programs=%s",
+		      d->loader.reused ? "reused" : "loaded");
 	report_record(d, "DAEMON_START", body.buf);
 	strbuf_free(&body);
 }
@@ -186,6 +188,8 @@ static const char *daemon_loss_name(int which)
 		return "plugin_queue_full";
 	case DLOSS_SUSPENDED:
 		return "suspended";
+	case DLOSS_CRASH:
+		return "daemon_crash";
 	}
 	return "unknown";
 }
@@ -195,7 +199,7 @@ static void snapshot(struct daemon *d, struct loss_snapshot *s)
 	const struct promise_stats *ps = promise_table_stats(d->promises);
 
 	memset(s, 0, sizeof(*s));
-	if (d->loader.skel)
+	if (d->loader.state)
 		loader_read_loss(&d->loader, s->kernel);
 	memcpy(s->partial, ps->partial, sizeof(s->partial));
 	memcpy(s->daemon, d->daemon_loss, sizeof(s->daemon));
@@ -248,6 +252,8 @@ void report_loss(struct daemon *d)
 	for (c = 0; c < DLOSS_MAX; c++)
 		loss_record(d, "all", daemon_loss_name(c), now.daemon[c],
 			    d->reported.daemon[c]);
+	/* a dead predecessor's events are accounted for once this is out */
+	d->out_hdrs += now.daemon[DLOSS_CRASH] - d->reported.daemon[DLOSS_CRASH];
 	d->reported = now;
 }
 
@@ -275,6 +281,8 @@ void report_status(struct daemon *d, struct strbuf *out)
 				      loader_kind_name(kind),
 				      d->loader.skipped[kind]);
 	}
+	strbuf_printf(out, "pin_dir = %s\nprograms = %s\n", d->cfg.pin_dir,
+		      d->loader.reused ? "reused" : "loaded");
 	strbuf_printf(out,
 		      "events_written = %llu\nrecords_written = %llu\n"
 		      "events_complete = %llu\nevents_pending = %llu\n"

@@ -33,4 +33,4 @@ echo '$ aureport -if /var/log/bpfaudit/audit.log -x --summary'
 aureport -if /var/log/bpfaudit/audit.log -x --summary | head -n 12
 echo
 echo "bpfauditd keeps running (pid $(cat /run/bpfauditd.pid))."
-echo "Status: bpfauditctl status    Stop: kill \$(cat /run/bpfauditd.pid)"
+echo "Status: bpfauditctl status    Stop capturing: bpfauditd --unload"

@@ -6,7 +6,8 @@
 # 2. Run by a real private auditd from its plugins.d, with kernel audit
 #    on: quiet while bpfauditd starts (its probes load and unload programs
 #    of their own) and runs; an alert naming one of the prog_ids of
-#    bpfauditd's DAEMON_START when its programs are unloaded (kill -9).
+#    bpfauditd's DAEMON_START when its programs are unloaded (kill -9,
+#    then bpfauditd --unload: pinned, they outlive the daemon).
 # 3. Kernel audit's and bpfaudit's records of the same execs (auditd's log
 #    and bpfauditd's, merged into its input): quiet while both see every
 #    exec; an alert when bpfaudit misses one (stopped), and when kernel
@@ -117,6 +118,8 @@ check "the kernel logged the probes' unloads" \
 kill -KILL "$DPID"
 wait "$DPID" 2>/dev/null
 DPID=
+# pinned, the programs outlive the daemon until they are unloaded
+"$BPFAUDITD" --unload -c "$T/b/bpfauditd.conf" >/dev/null 2>&1
 check "bpfauditd's programs unloaded: an alert" \
 	wait_for 10 has "$G2.log" alert programs_unloaded
 id=$(sed -n 's/.*alert=programs_unloaded .*prog-id=\([0-9]*\) .*/\1/p' "$G2.log" | head -n 1)

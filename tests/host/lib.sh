@@ -5,6 +5,7 @@ set -u
 n=0
 fails=0
 T=
+PIN_CONFS=()
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
@@ -36,7 +37,12 @@ need_cmd() {
 }
 
 cleanup() {
+	local conf
 	[ -n "${DPID:-}" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	# the programs outlive the daemon, pinned: unload every test's own
+	for conf in "${PIN_CONFS[@]}"; do
+		[ -e "$conf" ] && "$BPFAUDITD" --unload -c "$conf" >/dev/null 2>&1
+	done
 	[ -n "${APID:-}" ] && stop_auditd
 	[ -n "$T" ] && [ -z "${KEEP:-}" ] && rm -rf "$T"
 	return 0
@@ -46,17 +52,27 @@ make_tmp() {
 	trap cleanup EXIT
 }
 
-# write_conf DIR [KEY=VALUE...]: a bpfauditd.conf with everything under DIR.
+# pin_dir_of DIR: the bpffs directory of write_conf DIR's pinned programs,
+# one per configuration, so that no test takes over another's programs.
+pin_dir_of() {
+	echo "/sys/fs/bpf/bpfaudit-test-$(printf %s "$1" | md5sum | cut -c1-12)"
+}
+
+# write_conf DIR [KEY=VALUE...]: a bpfauditd.conf with everything under DIR
+# (its pinned programs under pin_dir_of DIR, unloaded by cleanup).
 write_conf() {
 	local dir=$1 kv
 	shift
 	mkdir -p "$dir"
+	PIN_CONFS+=("$dir/bpfauditd.conf")
 	{
 		echo "log_file = $dir/log/audit.log"
 		echo "state_dir = $dir/state"
 		echo "control_socket = $dir/ctl.sock"
 		echo "rules_dir = $dir/rules.d"
 		for kv; do echo "${kv%%=*} = ${kv#*=}"; done
+		# last, so that the line numbers of the KEY=VALUEs stay put
+		echo "pin_dir = $(pin_dir_of "$dir")"
 	} >"$dir/bpfauditd.conf"
 }
 

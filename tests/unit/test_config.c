@@ -639,6 +639,24 @@ static void test_keep_restart_only(void **state)
 	next = running;
 	strcpy(next.control_group, "adm");
 	assert_true(config_keep_restart_only(&next, &running));
+	next = running;
+	strcpy(next.pin_dir, "/sys/fs/bpf/other");
+	assert_true(config_keep_restart_only(&next, &running));
+	assert_string_equal(next.pin_dir, running.pin_dir);
+}
+
+/* pin_dir: the bpffs directory of the pinned set, an absolute path. */
+static void test_pin_dir(void **state)
+{
+	struct bpfaudit_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.pin_dir, "/sys/fs/bpf/bpfaudit");
+	c = parse_ok("pin_dir = /sys/fs/bpf/audit-2\n");
+	assert_string_equal(c.pin_dir, "/sys/fs/bpf/audit-2");
+	expect_error("pin_dir = bpfaudit\n",
+		     NAME ":1: pin_dir: 'bpfaudit' is not an absolute path");
 }
 
 static void assert_action(const struct disk_action_conf *a,
@@ -867,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_length_is_respected),
 		cmocka_unit_test(test_small_or_null_err),
 		cmocka_unit_test(test_keep_restart_only),
+		cmocka_unit_test(test_pin_dir),
 		cmocka_unit_test(test_disk_defaults),
 		cmocka_unit_test(test_disk_keys),
 		cmocka_unit_test(test_disk_action_names),

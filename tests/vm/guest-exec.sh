@@ -52,6 +52,7 @@ for mode in $MODES; do
 log_file = $d/log/audit.log
 state_dir = $d/state
 control_socket = $d/ctl.sock
+pin_dir = /sys/fs/bpf/bpfaudit-$mode
 attach_mode = $mode
 CONF
 	"$BPFAUDITD" -f -c "$d/bpfauditd.conf" >"$d/daemon.out" 2>&1 &
@@ -95,6 +96,8 @@ CONF
 	[ "$verdict" = pass ] || rc=1
 	kill -TERM "$dpid"
 	wait "$dpid"
+	# the programs stay pinned after a stop: the next mode starts clean
+	"$BPFAUDITD" --unload -c "$d/bpfauditd.conf" >/dev/null 2>&1
 	events=$(grep -c '^type=SYSCALL ' "$d/log/audit.log")
 	echo "VMRESULT $mode $verdict events=$events kind_checks=$kinds"
 	sed 's/^/  /' "$d/check.out"
