@@ -430,6 +430,7 @@ static void tick(struct daemon *d)
 		d->last_loss_check_ns = now;
 	}
 	report_heartbeat(d, now);
+	rules_watch_refresh(d);
 	daemon_flush_output(d);
 	plugins_tick(d);
 	if (d->sink)

@@ -67,6 +67,7 @@ struct daemon {
 	uint32_t rules_mode;		/* enum ba_rules_mode in the kernel */
 	struct keytab keys;		/* key ids events carry */
 	struct rulebank *bank;		/* the running set, compiled */
+	uint64_t watch_changes_seen;	/* the BPF side's watch_changes */
 	struct plugins plugins;		/* plugin_dir's, run by the daemon */
 	uint64_t last_heartbeat_ns;
 	struct sink_auditd *sink;	/* sink = auditd, else NULL */
@@ -108,6 +109,8 @@ int rules_reload(struct daemon *d, char *err, size_t errlen);
 int rules_apply_text(struct daemon *d, const char *name, const char *text,
 		     size_t len, struct strbuf *warn, char *err, size_t errlen);
 void rules_status(struct daemon *d, struct strbuf *out);
+/* Looks watched paths up again when their directories changed. */
+void rules_watch_refresh(struct daemon *d);
 void rules_stop(struct daemon *d);
 
 /* Control socket (control.c). */

@@ -26,7 +26,7 @@
  * its variants here, best mode first; stage programs shared by several
  * modes (such as the exec image stage) are listed in each.
  */
-#define VARIANT_PROGS 24
+#define VARIANT_PROGS 80
 #define MAX_VARIANTS 32
 #define PROBE_RING_BYTES 4096
 
@@ -37,10 +37,16 @@ struct variant {
 };
 
 /* The one-syscall kinds (bpf/calls.h): their syscalls, by kind. */
+#define KIND_SYSCALLS 40
+#define KIND_EXTRAS 3
+
 static const struct {
 	int kind;
-	const char *syscalls[10];
-	const char *extra;	/* a BTF tracepoint program every mode uses */
+	const char *syscalls[KIND_SYSCALLS];
+	const char *extra[KIND_EXTRAS];	/* BTF tracepoint programs it uses */
+	/* tracepoint mode: one entry and one exit program for every syscall,
+	 * attached to each one's tracepoints; no fentry/lsm variant yet */
+	const char *shared_enter, *shared_exit;
 } call_kinds[] = {
 	{ .kind = BA_KIND_MMAP, .syscalls = { "mmap", "mprotect" } },
 	{ .kind = BA_KIND_SOCKET,
@@ -53,8 +59,21 @@ static const struct {
 	{ .kind = BA_KIND_PTRACE, .syscalls = { "ptrace" } },
 	{ .kind = BA_KIND_MODULE,
 	  .syscalls = { "init_module", "finit_module", "delete_module" },
-	  .extra = "module_loaded" },
+	  .extra = { "module_loaded" } },
+	/* the inodes of path calls come from the ctime tracepoints (6.13+);
+	 * fentry/lsm variants on the security_inode_* hooks are to come */
+	{ .kind = BA_KIND_WATCH,
+	  .syscalls = {
+#define WATCH_NAME(name, nr, kind) #name,
+		  BA_WATCH_SYSCALLS(WATCH_NAME)
+#undef WATCH_NAME
+	  },
+	  .extra = { "watch_ctime_set", "watch_ctime_xchg",
+		     "watch_ctime_skip" },
+	  .shared_enter = "tp_enter_watch", .shared_exit = "tp_exit_watch" },
 };
+
+#define NKINDS (sizeof(call_kinds) / sizeof(call_kinds[0]))
 
 /* A one-syscall kind in one mode: every syscall's entry and exit programs,
  * named PREFIX_SYSCALL by CALL_PROBES. */
@@ -66,7 +85,14 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 	struct variant v = { .kind = call_kinds[k].kind, .mode = mode };
 	int i, n = 0;
 
-	for (i = 0; i < 10 && call_kinds[k].syscalls[i]; i++) {
+	if (call_kinds[k].shared_enter) {
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].shared_enter);
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].shared_exit);
+	}
+	for (i = 0; i < KIND_SYSCALLS && call_kinds[k].syscalls[i] &&
+		    !call_kinds[k].shared_enter; i++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "%s_%s", enter,
@@ -76,9 +102,9 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 			 call_kinds[k].syscalls[i]);
 		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
 	}
-	if (call_kinds[k].extra)
+	for (i = 0; i < KIND_EXTRAS && call_kinds[k].extra[i]; i++)
 		v.progs[n++] = bpf_object__find_program_by_name(
-			s->obj, call_kinds[k].extra);
+			s->obj, call_kinds[k].extra[i]);
 	return v;
 }
 
@@ -112,11 +138,12 @@ static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 	};
 	/* These kinds have no LSM hook of their own yet: their lsm variant
 	 * is the fentry/fexit pair on the syscall, as in fentry mode. */
-	_Static_assert(3 + 3 * sizeof(call_kinds) / sizeof(call_kinds[0]) <=
-			       MAX_VARIANTS, "raise MAX_VARIANTS");
-	for (k = 0; k < sizeof(call_kinds) / sizeof(call_kinds[0]); k++)
+	_Static_assert(3 + 3 * NKINDS <= MAX_VARIANTS, "raise MAX_VARIANTS");
+	for (k = 0; k < NKINDS; k++)
 		for (m = 0; m < 3; m++)
-			v[n++] = call_variant(s, k, call_modes[m]);
+			if (!call_kinds[k].shared_enter ||
+			    call_modes[m] == ATTACH_TRACEPOINT)
+				v[n++] = call_variant(s, k, call_modes[m]);
 	return n;
 }
 
@@ -137,6 +164,8 @@ const char *loader_kind_name(int kind)
 		return "ptrace";
 	case BA_KIND_MODULE:
 		return "module";
+	case BA_KIND_WATCH:
+		return "watch";
 	}
 	return "unknown";
 }
@@ -224,28 +253,76 @@ static void select_programs(struct bpfaudit_bpf *skel,
 	}
 }
 
-/* Attaches every loaded program once, keeping the links. */
+static int keep_link(struct bpf_link *link, struct bpf_program *prog,
+		     const char *where, struct bpf_link **links, int *nlinks,
+		     char *why, size_t whylen)
+{
+	if (!link) {
+		snprintf(why, whylen, "attaching %s%s%s: %s",
+			 bpf_program__name(prog), where ? " to " : "",
+			 where ? where : "", strerror(errno));
+		return -1;
+	}
+	if (*nlinks == LOADER_MAX_LINKS) {
+		bpf_link__destroy(link);
+		snprintf(why, whylen, "too many programs");
+		return -1;
+	}
+	links[(*nlinks)++] = link;
+	return 0;
+}
+
+/* A kind's shared entry or exit program: on each syscall's tracepoint.
+ * Returns 1 if @prog is none. */
+static int attach_shared(struct bpf_program *prog, struct bpf_link **links,
+			 int *nlinks, char *why, size_t whylen)
+{
+	const char *name = bpf_program__name(prog), *prefix = NULL;
+	char tp[64];
+	size_t k;
+	int i;
+
+	for (k = 0; k < NKINDS && !prefix; k++) {
+		if (!call_kinds[k].shared_enter)
+			continue;
+		if (!strcmp(name, call_kinds[k].shared_enter))
+			prefix = "sys_enter_";
+		else if (!strcmp(name, call_kinds[k].shared_exit))
+			prefix = "sys_exit_";
+	}
+	if (!prefix)
+		return 1;
+	k--;
+	for (i = 0; i < KIND_SYSCALLS && call_kinds[k].syscalls[i]; i++) {
+		snprintf(tp, sizeof(tp), "%s%s", prefix,
+			 call_kinds[k].syscalls[i]);
+		if (keep_link(bpf_program__attach_tracepoint(prog, "syscalls",
+							     tp),
+			      prog, tp, links, nlinks, why, whylen))
+			return -1;
+	}
+	return 0;
+}
+
+/* Attaches every loaded program, keeping the links. */
 static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
 			 int *nlinks, char *why, size_t whylen)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		struct bpf_link *link;
+		int shared;
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (*nlinks == LOADER_MAX_LINKS) {
-			snprintf(why, whylen, "too many programs");
+		shared = attach_shared(prog, links, nlinks, why, whylen);
+		if (shared < 0)
 			return -1;
-		}
-		link = bpf_program__attach(prog);
-		if (!link) {
-			snprintf(why, whylen, "attaching %s: %s",
-				 bpf_program__name(prog), strerror(errno));
+		if (!shared)
+			continue;
+		if (keep_link(bpf_program__attach(prog), prog, NULL, links,
+			      nlinks, why, whylen))
 			return -1;
-		}
-		links[(*nlinks)++] = link;
 	}
 	return 0;
 }
@@ -372,6 +449,10 @@ static const char *kernel_lacks(int kind)
 {
 	if (kind == BA_KIND_MODULE && access("/proc/modules", F_OK))
 		return "kernel without module support";
+	/* where a path call's inode is seen, in tracepoint mode (6.13+) */
+	if (kind == BA_KIND_WATCH &&
+	    access(TRACEFS "/events/timestamp/ctime_ns_xchg", F_OK))
+		return "kernel without the timestamp tracepoints (6.13)";
 	return NULL;
 }
 
@@ -405,12 +486,44 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	return ret;
 }
 
+/* The idle bank's watched inodes: the old ones out, the new ones in. */
+static int set_watches(struct loader *l, const struct rulebank *rb,
+		       uint32_t bank)
+{
+	int fd = bpf_map__fd(l->skel->maps.watches);
+	struct ba_watch_key key, next, *prev = NULL;
+	uint32_t i;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		if (key.bank == bank && bpf_map_delete_elem(fd, &key))
+			return -errno;
+		/* a deleted key cannot be the next walk's start */
+		prev = key.bank == bank ? NULL : &key;
+	}
+	for (i = 0; i < rb->nentry; i++) {
+		key = rb->wkey[i];
+		key.bank = bank;
+		if (bpf_map_update_elem(fd, &key, &rb->wval[i], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+uint64_t loader_watch_changes(const struct loader *l)
+{
+	return __atomic_load_n(&l->skel->bss->watch_changes, __ATOMIC_RELAXED);
+}
+
 int loader_set_rules(struct loader *l, const struct rulebank *rb)
 {
 	struct bpfaudit_bpf__bss *bss = l->skel->bss;
 	int fd = bpf_map__fd(l->skel->maps.rules);
 	uint32_t bank = !bss->rules_bank, i, slot;
+	int ret = set_watches(l, rb, bank);
 
+	if (ret)
+		return ret;
 	/* the idle bank first; the programs read bank, then its count */
 	for (i = 0; i < rb->n; i++) {
 		slot = bank * BA_RULES_MAX + i;

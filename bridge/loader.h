@@ -19,7 +19,7 @@
 
 struct bpfaudit_bpf;
 
-#define LOADER_MAX_LINKS 128
+#define LOADER_MAX_LINKS 256
 
 struct loader {
 	struct bpfaudit_bpf *skel;
@@ -38,6 +38,8 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		void *ctx, char *err, size_t errlen);
 /* Replaces the rules the programs evaluate, without a moment of neither. */
 int loader_set_rules(struct loader *l, const struct rulebank *rules);
+/* How often a watched path's directory changed (bpf/watch.h). */
+uint64_t loader_watch_changes(const struct loader *l);
 /* Sums the per-CPU loss counters into out[BA_LOSS_SLOTS]. */
 int loader_read_loss(struct loader *l, uint64_t *out);
 /* Stops every program; the ring can still be drained. */

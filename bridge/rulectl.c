@@ -211,6 +211,50 @@ int rules_apply_text(struct daemon *d, const char *name, const char *text,
 	return install(d, &next, true, "load_rules", name, err, errlen);
 }
 
+static bool same_watches(const struct rulebank *a, const struct rulebank *b)
+{
+	return a->nentry == b->nentry &&
+	       !memcmp(a->wkey, b->wkey, a->nentry * sizeof(a->wkey[0])) &&
+	       !memcmp(a->wval, b->wval, a->nentry * sizeof(a->wval[0]));
+}
+
+/*
+ * A watched path's directory changed (the BPF side bumped watch_changes):
+ * the watched paths are looked up again, and the rules swapped in if an
+ * inode changed (a file replaced by rename, deleted, created). Until then,
+ * a few milliseconds, the new file is not watched.
+ */
+void rules_watch_refresh(struct daemon *d)
+{
+	uint64_t changes;
+	struct rulebank *rb;
+	char err[RULE_ERR_MAX];
+
+	if (!d->loader.skel || !d->bank || !d->bank->nwatch)
+		return;
+	changes = loader_watch_changes(&d->loader);
+	if (changes == d->watch_changes_seen)
+		return;
+	d->watch_changes_seen = changes;
+	rb = calloc(1, sizeof(*rb));
+	if (!rb)
+		return;
+	if (rulebank_compile(&d->rules, d->rules_present, &d->keys, rb, err,
+			     sizeof(err)) ||
+	    same_watches(rb, d->bank)) {
+		free(rb);
+		return;
+	}
+	if (loader_set_rules(&d->loader, rb)) {
+		daemon_msg(d, LOG_ERR, "updating the watched inodes: %s",
+			   strerror(errno));
+		free(rb);
+		return;
+	}
+	free(d->bank);
+	d->bank = rb;
+}
+
 void rules_status(struct daemon *d, struct strbuf *out)
 {
 	static const char *const mode[] = { "none (every event recorded)",

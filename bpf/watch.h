@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File watches (kind BA_KIND_WATCH): which inodes a file call touched, and
+ * whether one of them is watched (path=: the inode itself; dir=: it or a
+ * directory above it). Opens give their file through the new descriptor,
+ * descriptor calls through theirs; path calls are seen through the
+ * kernel's ctime tracepoints (6.13+), which fire on every inode the call
+ * changes: the object, its directory, a new inode. Only changed inodes are
+ * seen that way, so a path call that fails is not.
+ */
+#ifndef BPFAUDIT_WATCH_H
+#define BPFAUDIT_WATCH_H
+
+#include "syscall.h"
+
+/* Filled by the daemon, per bank (struct ba_watch_key.bank). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BA_WATCH_ENTRIES);
+	__type(key, struct ba_watch_key);
+	__type(value, struct ba_watch_val);
+} watches SEC(".maps");
+
+/* Bumped when the directory of a watched path changed: the daemon then
+ * looks the watched paths up again (a file may have been replaced). */
+volatile __u64 watch_changes;
+
+/* How many directories above an inode a dir= watch is looked for. */
+#define WATCH_DEPTH_MAX 32
+#define O_CREAT_FLAG 0100
+
+#define NR_OPEN 2
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+
+static __always_inline struct ba_watch_val *watch_lookup(struct inode *inode,
+							 __u32 bank)
+{
+	struct ba_watch_key k = {};
+
+	if (!inode)
+		return NULL;
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	k.bank = bank;
+	return bpf_map_lookup_elem(&watches, &k);
+}
+
+struct watch_walk {
+	struct dentry *dentry;
+	__u64 hits;
+	__u32 bank;
+};
+
+/* One directory up: does a dir= watch start there? (d_parent stops at the
+ * file system's root, as kernel audit's tree walk does.) */
+static long watch_walk_step(__u32 i, struct watch_walk *w)
+{
+	struct dentry *d = w->dentry, *parent = BPF_CORE_READ(d, d_parent);
+	struct ba_watch_val *v;
+
+	if (!parent || parent == d)
+		return 1;
+	v = watch_lookup(BPF_CORE_READ(parent, d_inode), w->bank);
+	if (v)
+		w->hits |= v->dir_mask;
+	w->dentry = parent;
+	return 0;
+}
+
+/* A name of the inode, if it has one yet (a new inode has none). */
+static __always_inline struct dentry *inode_alias(struct inode *inode)
+{
+	struct hlist_node *first = BPF_CORE_READ(inode, i_dentry.first);
+
+	if (!first)
+		return NULL;
+	return (void *)first -
+	       bpf_core_field_offset(struct dentry, d_u.d_alias);
+}
+
+static __always_inline bool watch_obj_seen(struct ba_watch *w, __u64 ino,
+					   __u32 dev, __u32 flags)
+{
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		if (i >= n)
+			break;
+		if (w->obj[i].file.ino == ino && w->obj[i].file.dev == dev) {
+			w->obj[i].flags |= flags;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The call touched @inode (named by @dentry, or by its first alias): keep
+ * its identity for the PATH records and add the watches it matches.
+ */
+static __always_inline void watch_note(struct call_state *s,
+				       struct inode *inode,
+				       struct dentry *dentry, __u32 flags)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	struct watch_walk walk = { .bank = rules_bank & 1 };
+	struct ba_watch_val *v;
+	__u32 n = w->nobj;
+
+	if (!inode || watch_obj_seen(w, BPF_CORE_READ(inode, i_ino),
+				     BPF_CORE_READ(inode, i_sb, s_dev), flags))
+		return;
+	if (!dentry)
+		dentry = inode_alias(inode);
+	if (n < BA_WATCH_OBJS) {
+		struct ba_watch_obj *o = &w->obj[n];
+
+		inode_fill(&o->file, inode);
+		o->flags = flags;
+		o->parent_ino = 0;
+		if (dentry)
+			o->parent_ino =
+				BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+		w->nobj = n + 1;
+	} else {
+		w->flags |= BA_WATCH_OBJS_LOST;
+	}
+	v = watch_lookup(inode, walk.bank);
+	if (v) {
+		w->hits |= v->path_mask | v->dir_mask;
+		if (v->parent_mask)
+			__sync_fetch_and_add(&watch_changes, 1);
+	}
+	if (!dentry)
+		return;
+	walk.dentry = dentry;
+	bpf_loop(WATCH_DEPTH_MAX, watch_walk_step, &walk, 0);
+	w->hits |= walk.hits;
+}
+
+static __always_inline void watch_note_file(struct call_state *s,
+					    struct file *f, __u32 flags)
+{
+	if (f)
+		watch_note(s, BPF_CORE_READ(f, f_inode),
+			   BPF_CORE_READ(f, f_path.dentry), flags);
+}
+
+/* Entry: the names' user pointers, openat2's flags, and a descriptor
+ * call's file (kernel audit notes it at entry: failed calls match too). */
+static __always_inline void watch_enter(struct call_state *s)
+{
+	struct ba_watch_call a = ba_watch_call_of(s->hdr.syscall);
+	struct task_struct *task;
+	__u64 flags = 0;
+
+	if (a.name >= 0 && a.name < 6)
+		s->filename = s->hdr.args[a.name];
+	if (a.name2 >= 0 && a.name2 < 6)
+		s->filename2 = s->hdr.args[a.name2];
+	if (s->hdr.syscall == NR_OPENAT2 &&
+	    !bpf_probe_read_user(&flags, sizeof(flags),
+				 (void *)s->hdr.args[2]))
+		s->hdr.x.watch.open_flags = flags;
+	if (a.kind != BA_WC_FD)
+		return;
+	task = bpf_get_current_task_btf();
+	watch_note_file(s, fd_file(task, s->hdr.args[0]), BA_WOBJ_OPENED);
+}
+
+static __always_inline __u64 watch_open_flags(const struct ba_header *h)
+{
+	switch (h->syscall) {
+	case NR_OPEN:
+		return h->args[1];
+	case NR_OPENAT:
+		return h->args[2];
+	case NR_OPENAT2:
+		return h->x.watch.open_flags;
+	}
+	return O_CREAT_FLAG | 1;	/* creat: O_CREAT | O_WRONLY */
+}
+
+/* Exit, before the rules: the file an open returned, and for O_CREAT the
+ * directory it was looked up in (kernel audit's PARENT item). */
+static __always_inline void watch_exit_inodes(struct call_state *s,
+					      struct task_struct *task,
+					      long ret)
+{
+	struct file *f;
+
+	if (ba_watch_call_of(s->hdr.syscall).kind != BA_WC_OPEN || ret < 0)
+		return;
+	f = fd_file(task, ret);
+	if (!f)
+		return;
+	watch_note_file(s, f, BA_WOBJ_OPENED);
+	if (watch_open_flags(&s->hdr) & O_CREAT_FLAG) {
+		struct dentry *dir = BPF_CORE_READ(f, f_path.dentry, d_parent);
+
+		watch_note(s, BPF_CORE_READ(dir, d_inode), dir,
+			   BA_WOBJ_PARENT);
+	}
+}
+
+/* Exit, the event wanted: the names as the caller gave them, and cwd. */
+static __always_inline void watch_capture(struct call_state *s,
+					  struct task_struct *task)
+{
+	call_capture_cwd(s, task);
+	if (s->filename)
+		emit_string(s->hdr.kind, s->hdr.promise, BA_FIELD_NAME,
+			    (void *)s->filename, true, &s->tally);
+	if (s->filename2)
+		emit_string(s->hdr.kind, s->hdr.promise, BA_FIELD_NAME2,
+			    (void *)s->filename2, true, &s->tally);
+}
+
+/* An inode's ctime was stamped: by the current call, if it is a file call. */
+static __always_inline void watch_stamped(struct inode *inode)
+{
+	struct call_state *s = call_current();
+
+	if (s && s->hdr.kind == BA_KIND_WATCH)
+		watch_note(s, inode, NULL, BA_WOBJ_STAMPED);
+}
+
+SEC("tp_btf/inode_set_ctime_to_ts")
+int BPF_PROG(watch_ctime_set, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+SEC("tp_btf/ctime_ns_xchg")
+int BPF_PROG(watch_ctime_xchg, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+SEC("tp_btf/ctime_xchg_skip")
+int BPF_PROG(watch_ctime_skip, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+#endif /* BPFAUDIT_WATCH_H */
