@@ -1,0 +1,106 @@
+#!/bin/bash
+# Host tier: file watches. With -w FILE -p wa, -w FILE -p r and -w DIR/ -p
+# wa, the watched file's write-open, chmod, chown, rename and unlink are
+# recorded under the wa key with the right syscall and PATH name, a
+# read-open only under the r key, the same calls on another file of the
+# directory not at all, and a file created in the watched directory under
+# the directory's key; ausearch finds them by key and by file.
+. "$TESTLIB"
+need_root
+need_cmd ausearch
+make_tmp
+LOG=$T/log/audit.log
+F=$T/dir/file
+O=$T/dir/other
+
+mkdir -p "$T/dir" "$T/wdir" "$T/rules.d"
+echo one >"$F"
+echo one >"$O"
+cat >"$T/rules.d/50-watch.rules" <<EOF
+-w $F -p wa -k wkey
+-w $F -p r -k rkey
+-w $T/wdir/ -p wa -k dkey
+EOF
+write_conf "$T"
+start_daemon "$T" || exit 1
+if grep -q "attach_watch=unsupported" "$LOG"; then
+	echo "# this kernel has no timestamp tracepoints (6.13+)"
+	skip_or_fail "file watches are unsupported here"
+fi
+
+# run_pid COMMAND...: runs it, prints its pid
+run_pid() {
+	"$@" >/dev/null 2>&1 &
+	local p=$!
+	wait "$p"
+	echo "$p"
+}
+# found KEY PID: ausearch finds the call of PID under KEY (interpreted)
+found() { ausearch -if "$LOG" -k "$1" -p "$2" -i 2>/dev/null; }
+# caught KEY PID SYSCALLS NAME [NAMETYPE]: found, with one of the syscalls
+# (a regex: libc's choice varies) and a PATH record of NAME
+caught() {
+	local out
+	out=$(wait_for 10 found "$1" "$2") || return 1
+	grep -Eq "^type=SYSCALL .* syscall=($3) " <<<"$out" || return 1
+	grep -q "^type=PATH .* name=$4 .*nametype=${5:-}" <<<"$out"
+}
+not_found() { ! found "$1" "$2" >/dev/null; }
+
+wr=$(run_pid sh -c "echo two >>'$F'")
+check "a write-open of the watched file: wkey, openat, PATH name" \
+	caught wkey "$wr" 'open|openat' "$F" NORMAL
+check "... and not under the read watch's key" not_found rkey "$wr"
+
+rd=$(run_pid cat "$F")
+check "a read-open: rkey, openat, PATH name" caught rkey "$rd" 'open|openat' "$F"
+check "... and not under the wa watch's key" not_found wkey "$rd"
+
+cm=$(run_pid chmod 600 "$F")
+check "chmod: wkey, fchmodat, PATH name" caught wkey "$cm" 'chmod|fchmodat' "$F"
+co=$(run_pid chown nobody "$F")
+check "chown: wkey, fchownat, PATH name" \
+	caught wkey "$co" 'chown|lchown|fchownat' "$F"
+check "... the PATH record has the new owner" \
+	grep -q "^type=PATH .* name=\"$F\" .* ouid=$(id -u nobody) " "$LOG"
+
+# the same calls on another file of the directory: nothing at all
+others=(
+	"$(run_pid sh -c "echo two >>'$O'")"
+	"$(run_pid cat "$O")"
+	"$(run_pid chmod 600 "$O")"
+	"$(run_pid chown nobody "$O")"
+	"$(run_pid mv "$O" "$O.2")"
+	"$(run_pid rm "$O.2")"
+)
+cr=$(run_pid touch "$T/wdir/new")
+check "a file created in the watched directory: dkey, CREATE" \
+	caught dkey "$cr" 'open|openat|creat' "$T/wdir/new" CREATE
+for p in "${others[@]}"; do
+	check "another file of the directory: pid $p not recorded" \
+		sh -c "! grep -q ' pid=$p ' '$LOG'"
+done
+check "... nor its name anywhere" sh -c "! grep -q '$O' '$LOG'"
+
+mv=$(run_pid mv "$F" "$F.moved")
+check "rename: wkey, rename*, PATH of the old name" \
+	caught wkey "$mv" 'rename|renameat|renameat2' "$F" DELETE
+check "... and of the new name" caught wkey "$mv" 'rename|renameat|renameat2' \
+	"$F.moved" CREATE
+mv "$F.moved" "$F"
+sleep 1	# the daemon looks the watched path up again
+rm_=$(run_pid rm "$F")
+check "unlink: wkey, unlinkat, PATH of the victim" \
+	caught wkey "$rm_" 'unlink|unlinkat' "$F" DELETE
+check "... after its directory's PATH" caught wkey "$rm_" 'unlink|unlinkat' \
+	"$T/dir/" PARENT
+
+check "ausearch -f finds the watched file's events" \
+	[ "$(ausearch -if "$LOG" -f "$F" 2>/dev/null | grep -c '^type=SYSCALL')" -ge 5 ]
+check "every record parses (ausearch -i over the whole log)" \
+	sh -c "ausearch -if '$LOG' -k wkey -i >/dev/null"
+check "keys as the kernel writes them" \
+	grep -q '^type=SYSCALL .* key="wkey" ' "$LOG"
+check "the daemon is still running" kill -0 "$DPID"
+check "it stops cleanly" stop_daemon
+finish
