@@ -3,7 +3,8 @@
  * File watches (kind BA_KIND_WATCH): which inodes a file call touched, and
  * whether one of them is watched (path=: the inode itself; dir=: it or a
  * directory above it). Opens give their file through the new descriptor,
- * descriptor calls through theirs; path calls are seen through the
+ * descriptor calls through theirs (those kernel audit names: fchmod,
+ * fchown, f*xattr); path calls are seen through the
  * kernel's ctime tracepoints (6.13+), which fire on every inode the call
  * changes: the object, its directory, a new inode. Only changed inodes are
  * seen that way, so a path call that fails is not.
@@ -79,20 +80,19 @@ static __always_inline struct dentry *inode_alias(struct inode *inode)
 	       bpf_core_field_offset(struct dentry, d_u.d_alias);
 }
 
-static __always_inline bool watch_obj_seen(struct ba_watch *w, __u64 ino,
-					   __u32 dev, __u32 flags)
+/* The place of inode (@ino, @dev) in the call's objects, or -1. */
+static __always_inline int watch_obj_find(const struct ba_watch *w,
+					  __u64 ino, __u32 dev)
 {
 	__u32 i, n = w->nobj;
 
 	for (i = 0; i < BA_WATCH_OBJS; i++) {
 		if (i >= n)
 			break;
-		if (w->obj[i].file.ino == ino && w->obj[i].file.dev == dev) {
-			w->obj[i].flags |= flags;
-			return true;
-		}
+		if (w->obj[i].file.ino == ino && w->obj[i].file.dev == dev)
+			return i;
 	}
-	return false;
+	return -1;
 }
 
 /*
@@ -108,14 +108,26 @@ static __always_inline void watch_note(struct call_state *s,
 	struct ba_watch_val *v;
 	__u32 n = w->nobj;
 
-	if (!inode || watch_obj_seen(w, BPF_CORE_READ(inode, i_ino),
-				     BPF_CORE_READ(inode, i_sb, s_dev), flags))
+	int seen;
+
+	if (!inode)
 		return;
+	seen = watch_obj_find(w, BPF_CORE_READ(inode, i_ino),
+			      BPF_CORE_READ(inode, i_sb, s_dev));
+	if (seen >= 0 && seen < BA_WATCH_OBJS) {
+		w->obj[seen].flags |= flags;
+		/* a file opened or used is complete: a new one was stamped
+		 * before its mode had the umask applied */
+		if (flags & BA_WOBJ_OPENED)
+			inode_fill(&w->obj[seen].file, inode);
+		return;
+	}
 	if (!dentry)
 		dentry = inode_alias(inode);
 	if (n < BA_WATCH_OBJS) {
 		struct ba_watch_obj *o = &w->obj[n];
 
+		s->inodes[n] = inode;
 		inode_fill(&o->file, inode);
 		o->flags = flags;
 		o->parent_ino = 0;
@@ -182,6 +194,31 @@ static __always_inline __u64 watch_open_flags(const struct ba_header *h)
 	return O_CREAT_FLAG | 1;	/* creat: O_CREAT | O_WRONLY */
 }
 
+/* The inodes the call created were stamped before they were complete (no
+ * name yet, the umask not applied): read them again once it succeeded. */
+static __always_inline void watch_refresh_new(struct call_state *s)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		struct ba_watch_obj *o = &w->obj[i];
+		struct dentry *dentry;
+		struct inode *inode;
+
+		if (i >= n)
+			break;
+		inode = s->inodes[i];
+		if (o->parent_ino || !inode)
+			continue;
+		inode_fill(&o->file, inode);
+		dentry = inode_alias(inode);
+		if (dentry)
+			o->parent_ino =
+				BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+	}
+}
+
 /* Exit, before the rules: the file an open returned, and for O_CREAT the
  * directory it was looked up in (kernel audit's PARENT item). */
 static __always_inline void watch_exit_inodes(struct call_state *s,
@@ -190,6 +227,9 @@ static __always_inline void watch_exit_inodes(struct call_state *s,
 {
 	struct file *f;
 
+	if (ret == 0 &&
+	    ba_watch_call_of(s->hdr.syscall).kind == BA_WC_CREATE)
+		watch_refresh_new(s);
 	if (ba_watch_call_of(s->hdr.syscall).kind != BA_WC_OPEN || ret < 0)
 		return;
 	f = fd_file(task, ret);
@@ -220,9 +260,16 @@ static __always_inline void watch_capture(struct call_state *s,
 /* An inode's ctime was stamped: by the current call, if it is a file call. */
 static __always_inline void watch_stamped(struct inode *inode)
 {
-	struct call_state *s = call_current();
+	struct call_state *s;
 
-	if (s && s->hdr.kind == BA_KIND_WATCH)
+	/* every write stamps its file: only rules make file calls a state */
+	if (rules_mode != BA_RULES_ACTIVE)
+		return;
+	s = call_current();
+	/* ftruncate and fallocate name nothing: kernel audit matches no
+	 * watch on them */
+	if (s && s->hdr.kind == BA_KIND_WATCH &&
+	    ba_watch_call_of(s->hdr.syscall).kind != BA_WC_NONE)
 		watch_note(s, inode, NULL, BA_WOBJ_STAMPED);
 }
 

@@ -309,13 +309,14 @@ struct ba_header {
 /* How a file call names its objects, as kernel audit's PATH items show
  * them, and which arguments are its path names (-1: none). */
 enum ba_watch_call_kind {
-	BA_WC_FD = 0,		/* a descriptor: one nameless item */
+	BA_WC_NONE = 0,		/* no name (ftruncate, fallocate): no item */
+	BA_WC_FD,		/* a descriptor (audit_file): one nameless item */
 	BA_WC_PATH,		/* one path, the object itself */
 	BA_WC_OPEN,		/* a path; with O_CREAT its directory first */
 	BA_WC_REMOVE,		/* unlink, rmdir: directory, victim */
 	BA_WC_CREATE,		/* mkdir, mknod, symlink: directory, new */
-	BA_WC_LINK,		/* link: old, new directory, new name */
-	BA_WC_RENAME,		/* both directories, old name, new name */
+	BA_WC_LINK,		/* link: new's directory, old, new */
+	BA_WC_RENAME,		/* both directories, old, (replaced,) new */
 };
 
 struct ba_watch_call {
@@ -327,9 +328,17 @@ struct ba_watch_call {
 static inline __attribute__((always_inline)) struct ba_watch_call
 ba_watch_call_of(__u32 nr)
 {
-	struct ba_watch_call c = { BA_WC_FD, -1, -1 };
+	struct ba_watch_call c = { BA_WC_NONE, -1, -1 };
 
 	switch (nr) {
+	case 91:	/* fchmod */
+	case 93:	/* fchown */
+	case 190:	/* fsetxattr */
+	case 193:	/* fgetxattr */
+	case 196:	/* flistxattr */
+	case 199:	/* fremovexattr */
+		c = (struct ba_watch_call){ BA_WC_FD, -1, -1 };
+		break;
 	case 2:		/* open */
 	case 85:	/* creat */
 		c = (struct ba_watch_call){ BA_WC_OPEN, 0, -1 };
@@ -363,13 +372,15 @@ ba_watch_call_of(__u32 nr)
 	case 133:	/* mknod */
 		c = (struct ba_watch_call){ BA_WC_CREATE, 0, -1 };
 		break;
-	case 88:	/* symlink: the target is not looked up */
 	case 258:	/* mkdirat */
 	case 259:	/* mknodat */
 		c = (struct ba_watch_call){ BA_WC_CREATE, 1, -1 };
 		break;
+	case 88:	/* symlink: the target, a name not looked up, second */
+		c = (struct ba_watch_call){ BA_WC_CREATE, 1, 0 };
+		break;
 	case 266:	/* symlinkat */
-		c = (struct ba_watch_call){ BA_WC_CREATE, 2, -1 };
+		c = (struct ba_watch_call){ BA_WC_CREATE, 2, 0 };
 		break;
 	case 86:	/* link */
 		c = (struct ba_watch_call){ BA_WC_LINK, 0, 1 };

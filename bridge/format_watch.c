@@ -126,6 +126,8 @@ static int watch_paths(const struct ba_event *ev,
 	const struct ba_watch_obj *a, *b, *c, *d;
 
 	switch (ba_watch_call_of(ev->hdr.syscall).kind) {
+	case BA_WC_NONE:
+		return 0;
 	case BA_WC_FD:
 		if (out)
 			format_path_record(0, NULL, 0,
@@ -139,19 +141,19 @@ static int watch_paths(const struct ba_event *ev,
 		return 1;
 	case BA_WC_OPEN:
 		a = obj_with(o, BA_WOBJ_OPENED);
-		if (!open_creates(&ev->hdr)) {
+		b = obj_with(o, BA_WOBJ_PARENT);
+		/* O_CREAT that made the file (the call stamped the directory):
+		 * the directory, then the new file; else the file alone */
+		if (!open_creates(&ev->hdr) || !b ||
+		    !(b->flags & BA_WOBJ_STAMPED)) {
 			if (out)
 				name_record(ev, 0, BA_FIELD_NAME, a, "NORMAL",
 					    st, out);
 			return 1;
 		}
-		b = obj_with(o, BA_WOBJ_PARENT);
 		if (out) {
 			parent_record(ev, 0, BA_FIELD_NAME, b, st, out);
-			/* created: the call stamped the directory */
-			name_record(ev, 1, BA_FIELD_NAME, a,
-				    b && (b->flags & BA_WOBJ_STAMPED) ?
-					    "CREATE" : "NORMAL", st, out);
+			name_record(ev, 1, BA_FIELD_NAME, a, "CREATE", st, out);
 		}
 		return 2;
 	case BA_WC_REMOVE:
@@ -160,23 +162,30 @@ static int watch_paths(const struct ba_event *ev,
 		b = dir_of(o, a);
 		if (!b)
 			b = other(o, a, NULL);
-		if (out) {
-			parent_record(ev, 0, BA_FIELD_NAME, b, st, out);
-			name_record(ev, 1, BA_FIELD_NAME, a,
-				    ba_watch_call_of(ev->hdr.syscall).kind == BA_WC_REMOVE ?
-					    "DELETE" : "CREATE", st, out);
+		if (!out)
+			return 2 + (format_field(ev, BA_FIELD_NAME2) != NULL);
+		parent_record(ev, 0, BA_FIELD_NAME, b, st, out);
+		if (ba_watch_call_of(ev->hdr.syscall).kind == BA_WC_REMOVE) {
+			name_record(ev, 1, BA_FIELD_NAME, a, "DELETE", st, out);
+			return 2;
 		}
+		/* symlink: its target, a name never looked up, comes first */
+		if (format_field(ev, BA_FIELD_NAME2)) {
+			name_record(ev, 1, BA_FIELD_NAME2, NULL, NULL, st, out);
+			name_record(ev, 2, BA_FIELD_NAME, a, "CREATE", st, out);
+			return 3;
+		}
+		name_record(ev, 1, BA_FIELD_NAME, a, "CREATE", st, out);
 		return 2;
 	case BA_WC_LINK:
 		/* the directory is stamped, and the inode (one more link) */
 		b = NULL;
 		for (a = o.obj; a < o.obj + o.n && !b; a++)
-			if (dir_of(o, a))
-				b = dir_of(o, a);
+			b = dir_of(o, a);
 		a = other(o, b, NULL);
 		if (out) {
-			name_record(ev, 0, BA_FIELD_NAME, a, "NORMAL", st, out);
-			parent_record(ev, 1, BA_FIELD_NAME2, b, st, out);
+			parent_record(ev, 0, BA_FIELD_NAME2, b, st, out);
+			name_record(ev, 1, BA_FIELD_NAME, a, "NORMAL", st, out);
 			name_record(ev, 2, BA_FIELD_NAME2, a, "CREATE", st, out);
 		}
 		return 3;
@@ -191,17 +200,18 @@ static int watch_paths(const struct ba_event *ev,
 			d = other(o, a, c);
 		if (!d)
 			d = c;
-		if (out) {
-			parent_record(ev, 0, BA_FIELD_NAME, c, st, out);
-			parent_record(ev, 1, BA_FIELD_NAME2, d, st, out);
-			name_record(ev, 2, BA_FIELD_NAME, a, "DELETE", st, out);
-			name_record(ev, 3, BA_FIELD_NAME2, a, "CREATE", st,
-				    out);
-			if (b && b != c && b != d)
-				name_record(ev, 4, BA_FIELD_NAME2, b, "DELETE",
-					    st, out);
-		}
-		return b && b != c && b != d ? 5 : 4;
+		if (b && (b == c || b == d))
+			b = NULL;	/* no file was replaced */
+		if (!out)
+			return b ? 5 : 4;
+		parent_record(ev, 0, BA_FIELD_NAME, c, st, out);
+		parent_record(ev, 1, BA_FIELD_NAME2, d, st, out);
+		name_record(ev, 2, BA_FIELD_NAME, a, "DELETE", st, out);
+		if (b)
+			name_record(ev, 3, BA_FIELD_NAME2, b, "DELETE", st, out);
+		name_record(ev, b ? 4 : 3, BA_FIELD_NAME2, a, "CREATE", st,
+			    out);
+		return b ? 5 : 4;
 	}
 	return 0;
 }
