@@ -540,7 +540,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	    control_open(d, err, errlen) ||
 	    rules_start(d, err, errlen) ||
 	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
-			errlen))
+			errlen) ||
+	    rules_check_sources(d, d->bank, err, errlen))
 		return -1;
 	/* plugins start as auditd starts them: with every privilege */
 	plugins_start(d);

@@ -109,6 +109,9 @@ int rules_reload(struct daemon *d, char *err, size_t errlen);
 int rules_apply_text(struct daemon *d, const char *name, const char *text,
 		     size_t len, struct strbuf *warn, char *err, size_t errlen);
 void rules_status(struct daemon *d, struct strbuf *out);
+/* Refuses file watches when the watch source is not running. */
+int rules_check_sources(struct daemon *d, const struct rulebank *rb,
+			char *err, size_t errlen);
 /* Looks watched paths up again when their directories changed. */
 void rules_watch_refresh(struct daemon *d);
 void rules_stop(struct daemon *d);

@@ -178,6 +178,11 @@ const char *loader_mode_name(const struct loader *l, int kind)
 					      attach_mode_name(l->mode[kind]);
 }
 
+bool loader_running(const struct loader *l, int kind)
+{
+	return !l->unsupported[kind] && l->mode[kind] != ATTACH_AUTO;
+}
+
 const char *loader_loss_cause_name(int cause)
 {
 	switch (cause) {

@@ -49,6 +49,8 @@ const char *loader_kind_name(int kind);
  * it off, or "unsupported" when the kernel lacks what it watches. */
 const char *loader_mode_name(const struct loader *l, int kind);
 const char *loader_loss_cause_name(int cause);
+/* Whether a kind's programs are attached (not off, not unsupported). */
+bool loader_running(const struct loader *l, int kind);
 /* The kernel's ids of the loaded programs, up to @max; returns how many. */
 int loader_prog_ids(const struct loader *l, uint32_t *ids, int max);
 void loader_close(struct loader *l);

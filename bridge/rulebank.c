@@ -279,6 +279,31 @@ static int watch_rule_syscalls(const struct rule *r, struct ba_rule *out,
 	return 0;
 }
 
+/* Notes the first watch that matches file calls, not only execs. */
+static void note_file_watch(const struct rule *r, const struct ba_rule *out,
+			    struct rulebank *rb)
+{
+	uint64_t file_calls[BA_SYSCALL_WORDS];
+	unsigned int i;
+	int w;
+
+	if (rb->watch_rule[0])
+		return;
+	for (i = 0; i < r->ncond; i++)
+		if (out->cond[i].field == BA_RF_WATCH)
+			break;
+	if (i == r->ncond)
+		return;
+	memset(file_calls, 0, sizeof(file_calls));
+	set_nrs(file_calls, watch_nrs, ARRAY_SIZE(watch_nrs));
+	for (w = 0; w < BA_SYSCALL_WORDS; w++)
+		if (out->syscalls[w] & file_calls[w]) {
+			snprintf(rb->watch_rule, sizeof(rb->watch_rule),
+				 "%s:%u", origin(r), r->line);
+			return;
+		}
+}
+
 static int compile_rule(const struct rule *r, struct keytab *kt,
 			struct rulebank *rb, struct ba_rule *out, char *err,
 			size_t errlen)
@@ -299,6 +324,7 @@ static int compile_rule(const struct rule *r, struct keytab *kt,
 			return -1;
 	if (watch_rule_syscalls(r, out, err, errlen))
 		return -1;
+	note_file_watch(r, out, rb);
 	out->ncond = r->ncond;
 	if (r->key[0]) {
 		out->key_id = keytab_id(kt, r->key);

@@ -23,6 +23,9 @@ struct rulebank {
 	uint32_t nentry;
 	struct ba_watch_key wkey[BA_WATCH_ENTRIES];
 	struct ba_watch_val wval[BA_WATCH_ENTRIES];
+	/* "FILE:LINE" of the first watch on file calls (not only execs):
+	 * such rules need the watch event source running */
+	char watch_rule[RULE_ERR_MAX];
 };
 
 /* Keys by id (1, 2, ...); ids are never reused while the daemon runs, so

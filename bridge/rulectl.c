@@ -71,6 +71,21 @@ static void report_rules(struct daemon *d, const char *op, const char *from,
 }
 
 /*
+ * Watches on file calls with the watch source off or unsupported would
+ * match only execs, silently: such a rule set is refused.
+ */
+int rules_check_sources(struct daemon *d, const struct rulebank *rb,
+			char *err, size_t errlen)
+{
+	if (!rb->watch_rule[0] || loader_running(&d->loader, BA_KIND_WATCH))
+		return 0;
+	snprintf(err, errlen, "%s: file watches need the watch event source,"
+		 " which is %s here (events in bpfauditd.conf; Linux 6.13+)",
+		 rb->watch_rule, loader_mode_name(&d->loader, BA_KIND_WATCH));
+	return -1;
+}
+
+/*
  * Makes @next the running rule set if it compiles; @next is taken over
  * (freed) either way. Returns 0, or -1 with the reason in @err.
  */
@@ -85,6 +100,9 @@ static int install(struct daemon *d, struct ruleset *next, bool present,
 		goto out;
 	}
 	if (rulebank_compile(next, present, &d->keys, rb, err, errlen))
+		goto out;
+	/* at start, the sources are known once loaded: checked then */
+	if (d->loader.skel && rules_check_sources(d, rb, err, errlen))
 		goto out;
 	if (d->loader.skel && loader_set_rules(&d->loader, rb)) {
 		snprintf(err, errlen, "updating the BPF rules: %s",

@@ -101,4 +101,16 @@ check "keys as the kernel writes them" \
 	grep -q '^type=SYSCALL .* key="wkey" ' "$LOG"
 check "the daemon is still running" kill -0 "$DPID"
 check "it stops cleanly" stop_daemon
+
+# Watches on file calls with the watch source off would only match execs:
+# the daemon refuses to start, naming the rule.
+mkdir -p "$T/off/rules.d"
+printf -- '-a always,exit -S execve -k e\n-w %s -p wa -k wkey\n' "$F" \
+	>"$T/off/rules.d/50-watch.rules"
+write_conf "$T/off" events=exec
+out=$(timeout 120 "$BPFAUDITD" -f -c "$T/off/bpfauditd.conf" 2>&1)
+check "watch source off: the daemon refuses to start" [ $? -ne 0 ]
+check "... naming the rule and the source" grep -q \
+	"50-watch.rules:2: file watches need the watch event source, which is off" \
+	<<<"$out"
 finish

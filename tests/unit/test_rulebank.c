@@ -322,6 +322,12 @@ static void test_watch_dir_and_exec(void **state)
 	assert_false(has_syscall(rb.rule[1].syscalls, 2));
 	assert_int_equal(rb.rule[2].ncond, 3);
 	assert_int_equal(rb.rule[2].cond[2].field, BA_RF_AUID);
+	/* the first watch on file calls: it needs the watch source */
+	assert_string_equal(rb.watch_rule, "t.rules:1");
+	snprintf(t.rules, sizeof(t.rules), "-a always,exit -F path=%s"
+		 " -F perm=x -k p\n-a always,exit -S execve -k e\n", t.file);
+	assert_int_equal(compile(t.rules, &kt, &rb), 0);
+	assert_string_equal(rb.watch_rule, "");
 	watch_tmp_remove(&t);
 	keytab_free(&kt);
 }
