@@ -3,8 +3,10 @@
 # wa, the watched file's write-open, chmod, chown, rename and unlink are
 # recorded under the wa key with the right syscall and PATH name, a
 # read-open only under the r key, the same calls on another file of the
-# directory not at all, and a file created in the watched directory under
-# the directory's key; ausearch finds them by key and by file.
+# directory not at all, and a file created in the watched directory (or
+# below it) under the directory's key; perm=x catches an exec; a path
+# created after the rules were loaded is watched; a watch on file calls
+# without the watch source is refused; ausearch finds them by key and file.
 . "$TESTLIB"
 need_root
 need_cmd ausearch
@@ -13,13 +15,17 @@ LOG=$T/log/audit.log
 F=$T/dir/file
 O=$T/dir/other
 
-mkdir -p "$T/dir" "$T/wdir" "$T/rules.d"
+mkdir -p "$T/dir" "$T/wdir/a/b" "$T/rules.d" "$T/bin"
 echo one >"$F"
 echo one >"$O"
+cp /bin/true "$T/bin/watched"
+cp /bin/true "$T/bin/plain"
 cat >"$T/rules.d/50-watch.rules" <<EOF
 -w $F -p wa -k wkey
 -w $F -p r -k rkey
 -w $T/wdir/ -p wa -k dkey
+-w $T/dir/later -p wa -k lkey
+-a always,exit -F path=$T/bin/watched -F perm=x -k xkey
 EOF
 write_conf "$T"
 start_daemon "$T" || exit 1
@@ -79,6 +85,24 @@ for p in "${others[@]}"; do
 		sh -c "! grep -q ' pid=$p ' '$LOG'"
 done
 check "... nor its name anywhere" sh -c "! grep -q '$O' '$LOG'"
+
+deep=$(run_pid touch "$T/wdir/a/b/deep")
+check "a directory watch is recursive: dkey for a file two levels down" \
+	caught dkey "$deep" 'open|openat|creat' "$T/wdir/a/b/deep" CREATE
+
+ex=$(run_pid "$T/bin/watched")
+check "perm=x: the exec of the watched binary, xkey" \
+	caught xkey "$ex" 'execve' "$T/bin/watched"
+pl=$(run_pid "$T/bin/plain")
+check "... and not of another binary" not_found xkey "$pl"
+
+# A watched path that does not exist yet: the creating call is not
+# recorded (documented), the file is watched from the next look-up on.
+echo new >"$T/dir/later"
+sleep 1
+lt=$(run_pid chmod 600 "$T/dir/later")
+check "a path created after the rules were loaded is watched" \
+	caught lkey "$lt" 'chmod|fchmodat' "$T/dir/later"
 
 mv=$(run_pid mv "$F" "$F.moved")
 check "rename: wkey, rename*, PATH of the old name" \
