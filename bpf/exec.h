@@ -46,7 +46,7 @@ static __always_inline void exec_file_checked(struct linux_binprm *bprm)
 	    (s->hdr.flags & BA_HDR_NAMED_SEEN))
 		return;
 	file_fill(&s->hdr.named, BPF_CORE_READ(bprm, file));
-	watch_note_file(s, BPF_CORE_READ(bprm, file), BA_WOBJ_OPENED);
+	watch_note_exec(s, bprm);
 	s->hdr.flags |= BA_HDR_NAMED_SEEN;
 }
 
@@ -151,7 +151,7 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 	s->hdr.ret = 0;
 	call_fill_task(s, p);
 	/* perm=x watches: the file the image was loaded from */
-	watch_note_file(s, BPF_CORE_READ(bprm, file), BA_WOBJ_OPENED);
+	watch_note_exec(s, bprm);
 	if (!filter_wants(&s->hdr)) {
 		bpf_map_delete_elem(&calls, &tid);
 		return 0;

@@ -81,8 +81,8 @@ static __always_inline struct dentry *inode_alias(struct inode *inode)
 }
 
 /* The place of inode (@ino, @dev) in the call's objects, or -1. */
-static __always_inline int watch_obj_find(const struct ba_watch *w,
-					  __u64 ino, __u32 dev)
+static __always_inline int watch_obj_find(const struct ba_watch *w, __u64 ino,
+					  __u32 dev)
 {
 	__u32 i, n = w->nobj;
 
@@ -159,6 +159,14 @@ static __always_inline void watch_note_file(struct call_state *s,
 			   BPF_CORE_READ(f, f_path.dentry), flags);
 }
 
+/* perm=x: an exec's image file, when rules (and so watches) are on. */
+static __always_inline void watch_note_exec(struct call_state *s,
+					    struct linux_binprm *bprm)
+{
+	if (rules_mode == BA_RULES_ACTIVE)
+		watch_note_file(s, BPF_CORE_READ(bprm, file), BA_WOBJ_OPENED);
+}
+
 /* Entry: the names' user pointers, openat2's flags, and a descriptor
  * call's file (kernel audit notes it at entry: failed calls match too). */
 static __always_inline void watch_enter(struct call_state *s)
@@ -172,8 +180,7 @@ static __always_inline void watch_enter(struct call_state *s)
 	if (a.name2 >= 0 && a.name2 < 6)
 		s->filename2 = s->hdr.args[a.name2];
 	if (s->hdr.syscall == NR_OPENAT2 &&
-	    !bpf_probe_read_user(&flags, sizeof(flags),
-				 (void *)s->hdr.args[2]))
+	    !bpf_probe_read_user(&flags, sizeof(flags), (void *)s->hdr.args[2]))
 		s->hdr.x.watch.open_flags = flags;
 	if (a.kind != BA_WC_FD)
 		return;
@@ -191,7 +198,7 @@ static __always_inline __u64 watch_open_flags(const struct ba_header *h)
 	case NR_OPENAT2:
 		return h->x.watch.open_flags;
 	}
-	return O_CREAT_FLAG | 1;	/* creat: O_CREAT | O_WRONLY */
+	return O_CREAT_FLAG | 1; /* creat: O_CREAT | O_WRONLY */
 }
 
 /* The inodes the call created were stamped before they were complete (no
@@ -221,14 +228,12 @@ static __always_inline void watch_refresh_new(struct call_state *s)
 
 /* Exit, before the rules: the file an open returned, and for O_CREAT the
  * directory it was looked up in (kernel audit's PARENT item). */
-static __always_inline void watch_exit_inodes(struct call_state *s,
-					      struct task_struct *task,
-					      long ret)
+static __always_inline void
+watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 {
 	struct file *f;
 
-	if (ret == 0 &&
-	    ba_watch_call_of(s->hdr.syscall).kind == BA_WC_CREATE)
+	if (ret == 0 && ba_watch_call_of(s->hdr.syscall).kind == BA_WC_CREATE)
 		watch_refresh_new(s);
 	if (ba_watch_call_of(s->hdr.syscall).kind != BA_WC_OPEN || ret < 0)
 		return;
@@ -239,8 +244,7 @@ static __always_inline void watch_exit_inodes(struct call_state *s,
 	if (watch_open_flags(&s->hdr) & O_CREAT_FLAG) {
 		struct dentry *dir = BPF_CORE_READ(f, f_path.dentry, d_parent);
 
-		watch_note(s, BPF_CORE_READ(dir, d_inode), dir,
-			   BA_WOBJ_PARENT);
+		watch_note(s, BPF_CORE_READ(dir, d_inode), dir, BA_WOBJ_PARENT);
 	}
 }
 

@@ -23,7 +23,7 @@ static bool open_creates(const struct ba_header *h)
 	case 437:
 		return h->x.watch.open_flags & O_CREAT_FLAG;
 	}
-	return true;	/* creat */
+	return true; /* creat */
 }
 
 /* The inodes the BPF side reported, as many as the header may hold. */
@@ -36,8 +36,9 @@ static struct watch_objs watch_objs(const struct ba_event *ev)
 {
 	const struct ba_watch *w = &ev->hdr.x.watch;
 
-	return (struct watch_objs){ w->obj, w->nobj < BA_WATCH_OBJS ?
-					    w->nobj : BA_WATCH_OBJS };
+	return (struct watch_objs){ w->obj, w->nobj < BA_WATCH_OBJS
+						    ? w->nobj
+						    : BA_WATCH_OBJS };
 }
 
 static const struct ba_watch_obj *obj_with(struct watch_objs o,
@@ -73,8 +74,7 @@ static const struct ba_watch_obj *child_nth(struct watch_objs o,
 	unsigned int i;
 
 	for (i = 0; i < o.n; i++)
-		if ((dir_of(o, &o.obj[i]) || !o.obj[i].parent_ino) &&
-		    !nth--)
+		if ((dir_of(o, &o.obj[i]) || !o.obj[i].parent_ino) && !nth--)
 			return &o.obj[i];
 	return NULL;
 }
@@ -104,12 +104,12 @@ static void name_record(const struct ba_event *ev, int item, enum ba_field f,
 {
 	const struct ba_field_data *name = format_field(ev, f);
 
-	format_path_record(item, name ? name->data : NULL,
-			   name ? name->len : 0, file_of(o), nametype, st, out);
+	format_path_record(item, name ? name->data : NULL, name ? name->len : 0,
+			   file_of(o), nametype, st, out);
 }
 
-static void parent_record(const struct ba_event *ev, int item,
-			  enum ba_field f, const struct ba_watch_obj *o,
+static void parent_record(const struct ba_event *ev, int item, enum ba_field f,
+			  const struct ba_watch_obj *o,
 			  const struct audit_stamp *st, struct strbuf *out)
 {
 	const struct ba_field_data *name = format_field(ev, f);
@@ -119,8 +119,8 @@ static void parent_record(const struct ba_event *ev, int item,
 }
 
 /* The PATH records; returns how many. With @out NULL, only counts. */
-static int watch_paths(const struct ba_event *ev,
-		       const struct audit_stamp *st, struct strbuf *out)
+static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
+		       struct strbuf *out)
 {
 	struct watch_objs o = watch_objs(ev);
 	const struct ba_watch_obj *a, *b, *c, *d;
@@ -136,8 +136,8 @@ static int watch_paths(const struct ba_event *ev,
 		return 1;
 	case BA_WC_PATH:
 		if (out)
-			name_record(ev, 0, BA_FIELD_NAME, o.n ? &o.obj[0] : NULL,
-				    "NORMAL", st, out);
+			name_record(ev, 0, BA_FIELD_NAME,
+				    o.n ? &o.obj[0] : NULL, "NORMAL", st, out);
 		return 1;
 	case BA_WC_OPEN:
 		a = obj_with(o, BA_WOBJ_OPENED);
@@ -186,7 +186,8 @@ static int watch_paths(const struct ba_event *ev,
 		if (out) {
 			parent_record(ev, 0, BA_FIELD_NAME2, b, st, out);
 			name_record(ev, 1, BA_FIELD_NAME, a, "NORMAL", st, out);
-			name_record(ev, 2, BA_FIELD_NAME2, a, "CREATE", st, out);
+			name_record(ev, 2, BA_FIELD_NAME2, a, "CREATE", st,
+				    out);
 		}
 		return 3;
 	case BA_WC_RENAME:
@@ -201,14 +202,15 @@ static int watch_paths(const struct ba_event *ev,
 		if (!d)
 			d = c;
 		if (b && (b == c || b == d))
-			b = NULL;	/* no file was replaced */
+			b = NULL; /* no file was replaced */
 		if (!out)
 			return b ? 5 : 4;
 		parent_record(ev, 0, BA_FIELD_NAME, c, st, out);
 		parent_record(ev, 1, BA_FIELD_NAME2, d, st, out);
 		name_record(ev, 2, BA_FIELD_NAME, a, "DELETE", st, out);
 		if (b)
-			name_record(ev, 3, BA_FIELD_NAME2, b, "DELETE", st, out);
+			name_record(ev, 3, BA_FIELD_NAME2, b, "DELETE", st,
+				    out);
 		name_record(ev, b ? 4 : 3, BA_FIELD_NAME2, a, "CREATE", st,
 			    out);
 		return b ? 5 : 4;
