@@ -137,4 +137,15 @@ check "watch source off: the daemon refuses to start" [ $? -ne 0 ]
 check "... naming the rule and the source" grep -q \
 	"50-watch.rules:2: file watches need the watch event source, which is off" \
 	<<<"$out"
+
+# The watch source has a tracepoint mode only: a forced fentry or lsm mode
+# fails for it, clearly, instead of running without it.
+for mode in fentry lsm; do
+	write_conf "$T/$mode" "attach_mode=$mode" events=watch
+	out=$(timeout 120 "$BPFAUDITD" -f -c "$T/$mode/bpfauditd.conf" 2>&1)
+	check "forced $mode with the watch source: start-up fails" [ $? -ne 0 ]
+	check "... saying the mode is not available for it" grep -q \
+		"watch: attach mode $mode is not available for this source" \
+		<<<"$out"
+done
 finish
