@@ -116,6 +116,9 @@ static __always_inline void watch_note(struct call_state *s,
 			      BPF_CORE_READ(inode, i_sb, s_dev));
 	if (seen >= 0 && seen < BA_WATCH_OBJS) {
 		w->obj[seen].flags |= flags;
+		/* tmpfs stamps a file it unlinks before dropping the link,
+		 * then again: the last count tells a removed file */
+		w->obj[seen].nlink = BPF_CORE_READ(inode, __i_nlink);
 		/* a file opened or used is complete: a new one was stamped
 		 * before its mode had the umask applied */
 		if (flags & BA_WOBJ_OPENED)
@@ -129,6 +132,7 @@ static __always_inline void watch_note(struct call_state *s,
 
 		s->inodes[n] = inode;
 		inode_fill(&o->file, inode);
+		o->nlink = BPF_CORE_READ(inode, __i_nlink);
 		o->flags = flags;
 		o->parent_ino = 0;
 		if (dentry)

@@ -177,7 +177,7 @@ struct ba_watch_obj {
 	struct ba_file file;
 	__u64 parent_ino;	/* the directory it is in, 0: unknown (new) */
 	__u32 flags;		/* BA_WOBJ_* */
-	__u32 pad;
+	__u32 nlink;		/* links when seen: 0 for a file removed */
 };
 
 #define BA_WATCH_OBJS 5

@@ -194,8 +194,15 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 		/* the renamed inode is in the old directory; a file it
 		 * replaced is in the new one */
 		a = child_nth(o, 0);
-		c = dir_of(o, a);
 		b = child_nth(o, 1);
+		/* stamp order differs by file system (tmpfs unlinks the
+		 * replaced file first): that one has no link left */
+		if (a && b && !a->nlink && b->nlink) {
+			c = a;
+			a = b;
+			b = c;
+		}
+		c = dir_of(o, a);
 		d = dir_of(o, b);
 		if (!d)
 			d = other(o, a, c);

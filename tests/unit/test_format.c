@@ -1224,12 +1224,21 @@ static void test_watch_rename_replacing(void **state)
 	watch_obj(&ev, 10, 040755, 2, BA_WOBJ_STAMPED);
 	watch_obj(&ev, 21, 0100644, 10, BA_WOBJ_STAMPED);
 	watch_obj(&ev, 20, 0100600, 10, BA_WOBJ_STAMPED);
+	ev.hdr.x.watch.obj[1].nlink = 1;
 	text = format(&ev, &st6, &records);
 	assert_int_equal(records, 8);
 	assert_int_equal(records, count_lines(text));
 	assert_paths(text, paths, 5);
 	check_auparse(text, &st6, types, 8, want,
 		      sizeof(want) / sizeof(want[0]));
+	free(text);
+	/* tmpfs stamps the replaced file (no link left) first */
+	ev.hdr.x.watch.obj[1] = ev.hdr.x.watch.obj[2];
+	ev.hdr.x.watch.obj[2].file.ino = 21;
+	ev.hdr.x.watch.obj[2].file.mode = 0100644;
+	ev.hdr.x.watch.obj[2].nlink = 1;
+	text = format(&ev, &st6, &records);
+	assert_paths(text, paths, 5);
 	free(text);
 	event_free(&ev);
 }
