@@ -22,6 +22,13 @@ struct {
 	__type(value, struct ba_watch_val);
 } watches SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BA_WATCHES_MAX);
+	__type(key, struct ba_watch_name_key);
+	__type(value, struct ba_watch_val);
+} watch_names SEC(".maps");
+
 /* Bumped when the directory of a watched path changed: the daemon then
  * looks the watched paths up again (a file may have been replaced). */
 volatile __u64 watch_changes;
@@ -230,26 +237,78 @@ static __always_inline void watch_refresh_new(struct call_state *s)
 	}
 }
 
+/*
+ * A name the call made (create, link, rename onto it) that is a watched
+ * path: the watch matches, and the new inode is watched at once (the
+ * daemon's next look-up of the paths puts it in both banks).
+ */
+static __always_inline void watch_new_name(struct call_state *s,
+					   const struct ba_watch_obj *o,
+					   struct inode *inode)
+{
+	struct dentry *dentry = inode_alias(inode);
+	struct ba_watch_name_key k = {};
+	struct ba_watch_key wk = {};
+	struct ba_watch_val *v;
+
+	if (!dentry)
+		return;
+	k.parent_ino = BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+	k.dev = o->file.dev;
+	k.bank = rules_bank & 1;
+	if (bpf_probe_read_kernel_str(k.name, sizeof(k.name),
+				      BPF_CORE_READ(dentry, d_name.name)) < 0)
+		return;
+	v = bpf_map_lookup_elem(&watch_names, &k);
+	if (!v)
+		return;
+	s->hdr.x.watch.hits |= v->path_mask | v->dir_mask;
+	wk.ino = o->file.ino;
+	wk.dev = o->file.dev;
+	wk.bank = k.bank;
+	bpf_map_update_elem(&watches, &wk, v, BPF_NOEXIST);
+}
+
+/* Every inode the call touched, by the name it has now. */
+static __always_inline void watch_new_names(struct call_state *s)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		if (i >= n)
+			break;
+		if (s->inodes[i])
+			watch_new_name(s, &w->obj[i], s->inodes[i]);
+	}
+}
+
 /* Exit, before the rules: the file an open returned, and for O_CREAT the
  * directory it was looked up in (kernel audit's PARENT item). */
 static __always_inline void
 watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 {
+	__u8 kind = ba_watch_call_of(s->hdr.syscall).kind;
 	struct file *f;
 
-	if (ret == 0 && ba_watch_call_of(s->hdr.syscall).kind == BA_WC_CREATE)
+	if (ret == 0 && kind == BA_WC_CREATE)
 		watch_refresh_new(s);
-	if (ba_watch_call_of(s->hdr.syscall).kind != BA_WC_OPEN || ret < 0)
-		return;
-	f = fd_file(task, ret);
-	if (!f)
-		return;
-	watch_note_file(s, f, BA_WOBJ_OPENED);
-	if (watch_open_flags(&s->hdr) & O_CREAT_FLAG) {
-		struct dentry *dir = BPF_CORE_READ(f, f_path.dentry, d_parent);
+	if (kind == BA_WC_OPEN && ret >= 0) {
+		f = fd_file(task, ret);
+		watch_note_file(s, f, BA_WOBJ_OPENED);
+		if (f && (watch_open_flags(&s->hdr) & O_CREAT_FLAG)) {
+			struct dentry *dir =
+				BPF_CORE_READ(f, f_path.dentry, d_parent);
 
-		watch_note(s, BPF_CORE_READ(dir, d_inode), dir, BA_WOBJ_PARENT);
+			watch_note(s, BPF_CORE_READ(dir, d_inode), dir,
+				   BA_WOBJ_PARENT);
+		} else {
+			return;
+		}
 	}
+	if (ret >= 0 && kind != BA_WC_NONE && kind != BA_WC_FD &&
+	    kind != BA_WC_PATH && kind != BA_WC_REMOVE)
+		watch_new_names(s);
 }
 
 /* Exit, the event wanted: the names as the caller gave them, and cwd. */

@@ -447,6 +447,21 @@ struct ba_watch_val {
 	__u64 parent_mask;
 };
 
+/*
+ * Watched paths by name, in the `watch_names` hash map: the directory's
+ * inode and the last component. A call that makes a name (create, link,
+ * rename onto it) matches the watch as kernel audit's watch on the
+ * directory does, and its inode is watched from then on.
+ */
+#define BA_WATCH_NAME_LEN 64	/* longer names: matched by inode only */
+
+struct ba_watch_name_key {
+	__u64 parent_ino;
+	__u32 dev;
+	__u32 bank;
+	char name[BA_WATCH_NAME_LEN];
+};
+
 struct ba_rule_cond {
 	__u16 field;		/* enum ba_rule_field */
 	__u16 op;		/* enum ba_rule_op */

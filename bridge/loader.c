@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,28 +492,53 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	return ret;
 }
 
-/* The idle bank's watched inodes: the old ones out, the new ones in. */
-static int set_watches(struct loader *l, const struct rulebank *rb,
-		       uint32_t bank)
+/*
+ * Empties one bank of a watch map whose keys hold their bank at @bank_off
+ * (a __u32), then fills it with @n keys of @key_size from @keys (their
+ * bank set here) and their values.
+ */
+static int set_bank(int fd, uint32_t bank, size_t key_size, size_t bank_off,
+		    const void *keys, const struct ba_watch_val *vals,
+		    uint32_t n)
 {
-	int fd = bpf_map__fd(l->skel->maps.watches);
-	struct ba_watch_key key, next, *prev = NULL;
-	uint32_t i;
+	unsigned char key[sizeof(struct ba_watch_name_key)],
+		next[sizeof(struct ba_watch_name_key)];
+	bool started = false;
+	uint32_t i, b;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		if (key.bank == bank && bpf_map_delete_elem(fd, &key))
+	while (!bpf_map_get_next_key(fd, started ? key : NULL, next)) {
+		memcpy(key, next, key_size);
+		memcpy(&b, key + bank_off, sizeof(b));
+		started = b != bank;
+		if (b == bank && bpf_map_delete_elem(fd, key))
 			return -errno;
 		/* a deleted key cannot be the next walk's start */
-		prev = key.bank == bank ? NULL : &key;
 	}
-	for (i = 0; i < rb->nentry; i++) {
-		key = rb->wkey[i];
-		key.bank = bank;
-		if (bpf_map_update_elem(fd, &key, &rb->wval[i], BPF_ANY))
+	for (i = 0; i < n; i++) {
+		memcpy(key, (const unsigned char *)keys + i * key_size,
+		       key_size);
+		memcpy(key + bank_off, &bank, sizeof(bank));
+		if (bpf_map_update_elem(fd, key, &vals[i], BPF_ANY))
 			return -errno;
 	}
 	return 0;
+}
+
+/* The idle bank's watched inodes and names: the old out, the new in. */
+static int set_watches(struct loader *l, const struct rulebank *rb,
+		       uint32_t bank)
+{
+	int ret = set_bank(bpf_map__fd(l->skel->maps.watches), bank,
+			   sizeof(struct ba_watch_key),
+			   offsetof(struct ba_watch_key, bank), rb->wkey,
+			   rb->wval, rb->nentry);
+
+	if (ret)
+		return ret;
+	return set_bank(bpf_map__fd(l->skel->maps.watch_names), bank,
+			sizeof(struct ba_watch_name_key),
+			offsetof(struct ba_watch_name_key, bank), rb->nkey,
+			rb->nval, rb->nname);
 }
 
 uint64_t loader_watch_changes(const struct loader *l)

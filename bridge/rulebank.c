@@ -6,8 +6,9 @@
  * 1 or 0, exe= as the inode and kernel device number of the file.
  * Watches (-w, path=, dir=) become a watch id tested against the inodes a
  * file call touched, plus `watches` map entries for the watched inode and
- * its directory, looked up now (a path that does not exist yet has only
- * its directory's entry, and is looked up again when that changes); perm=
+ * its directory, looked up now, and a `watch_names` entry for its name in
+ * that directory (a path that does not exist yet is matched by its name
+ * when made, and looked up again when the directory changes); perm=
  * narrows the rule to the syscalls of its classes.
  */
 #include <stdbool.h>
@@ -163,6 +164,36 @@ static int watch_entry(struct rulebank *rb, uint64_t ino, uint32_t dev,
 	return 0;
 }
 
+/* The name entry of the watched path (directory inode, last component),
+ * for the calls that make the name; a name too long has none. */
+static void watch_name(struct rulebank *rb, uint64_t parent_ino,
+		       uint32_t dev, const char *base, int what, uint64_t mask)
+{
+	struct ba_watch_name_key k;
+	struct ba_watch_val *v = NULL;
+	uint32_t i;
+
+	if (!parent_ino || !base[0] || strlen(base) >= BA_WATCH_NAME_LEN)
+		return;
+	memset(&k, 0, sizeof(k));
+	k.parent_ino = parent_ino;
+	k.dev = dev;
+	strcpy(k.name, base);
+	for (i = 0; i < rb->nname && !v; i++)
+		if (!memcmp(&rb->nkey[i], &k, sizeof(k)))
+			v = &rb->nval[i];
+	if (!v) {
+		/* one name per watch at most: never full */
+		rb->nkey[rb->nname] = k;
+		v = &rb->nval[rb->nname++];
+		memset(v, 0, sizeof(*v));
+	}
+	if (what == RULE_F_PATH)
+		v->path_mask |= mask;
+	else
+		v->dir_mask |= mask;
+}
+
 /* path=, dir=: the watched inode and its directory, as they are now. */
 static int compile_watch(const struct rule *r, const struct rule_cond *in,
 			 struct rulebank *rb, struct ba_rule_cond *c,
@@ -194,6 +225,7 @@ static int compile_watch(const struct rule *r, const struct rule_cond *in,
 	ino = file_identity(parent, true, &dev);
 	if (watch_entry(rb, ino, dev, 0, mask))
 		goto full;
+	watch_name(rb, ino, dev, strrchr(in->path, '/') + 1, in->field, mask);
 	return 0;
 full:
 	snprintf(err, errlen, "%s:%u: more than %d watched inodes", origin(r),

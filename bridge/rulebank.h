@@ -23,6 +23,10 @@ struct rulebank {
 	uint32_t nentry;
 	struct ba_watch_key wkey[BA_WATCH_ENTRIES];
 	struct ba_watch_val wval[BA_WATCH_ENTRIES];
+	/* the `watch_names` map's entries */
+	uint32_t nname;
+	struct ba_watch_name_key nkey[BA_WATCHES_MAX];
+	struct ba_watch_val nval[BA_WATCHES_MAX];
 	/* "FILE:LINE" of the first watch on file calls (not only execs):
 	 * such rules need the watch event source running */
 	char watch_rule[RULE_ERR_MAX];

@@ -231,9 +231,11 @@ int rules_apply_text(struct daemon *d, const char *name, const char *text,
 
 static bool same_watches(const struct rulebank *a, const struct rulebank *b)
 {
-	return a->nentry == b->nentry &&
+	return a->nentry == b->nentry && a->nname == b->nname &&
 	       !memcmp(a->wkey, b->wkey, a->nentry * sizeof(a->wkey[0])) &&
-	       !memcmp(a->wval, b->wval, a->nentry * sizeof(a->wval[0]));
+	       !memcmp(a->wval, b->wval, a->nentry * sizeof(a->wval[0])) &&
+	       !memcmp(a->nkey, b->nkey, a->nname * sizeof(a->nkey[0])) &&
+	       !memcmp(a->nval, b->nval, a->nname * sizeof(a->nval[0]));
 }
 
 /*

@@ -4,8 +4,9 @@
 # recorded under the wa key with the right syscall and PATH name, a
 # read-open only under the r key, the same calls on another file of the
 # directory not at all, and a file created in the watched directory (or
-# below it) under the directory's key; perm=x catches an exec; a path
-# created after the rules were loaded is watched; a watch on file calls
+# below it) under the directory's key; perm=x catches an exec; the call
+# creating a watched path that did not exist is caught, and the file after
+# it; a watch on file calls
 # without the watch source is refused; ausearch finds them by key and file.
 . "$TESTLIB"
 need_root
@@ -96,13 +97,19 @@ check "perm=x: the exec of the watched binary, xkey" \
 pl=$(run_pid "$T/bin/plain")
 check "... and not of another binary" not_found xkey "$pl"
 
-# A watched path that does not exist yet: the creating call is not
-# recorded (documented), the file is watched from the next look-up on.
-echo new >"$T/dir/later"
-sleep 1
+# A watched path that does not exist yet: the call that makes it matches
+# (by its name in the watched directory), and the new file at once.
+mk=$(run_pid sh -c "echo new >'$T/dir/later'")
+check "the call creating a watched path that did not exist: lkey, CREATE" \
+	caught lkey "$mk" 'open|openat' "$T/dir/later" CREATE
 lt=$(run_pid chmod 600 "$T/dir/later")
-check "a path created after the rules were loaded is watched" \
+check "... and the new file is watched right away" \
 	caught lkey "$lt" 'chmod|fchmodat' "$T/dir/later"
+mv "$T/dir/later" "$T/dir/later.old"
+echo other >"$T/dir/later.tmp"
+rn=$(run_pid mv "$T/dir/later.tmp" "$T/dir/later")
+check "a rename onto a watched path that was gone: lkey, CREATE" \
+	caught lkey "$rn" 'rename|renameat|renameat2' "$T/dir/later" CREATE
 
 mv=$(run_pid mv "$F" "$F.moved")
 check "rename: wkey, rename*, PATH of the old name" \

@@ -332,12 +332,14 @@ static void test_watch_dir_and_exec(void **state)
 	keytab_free(&kt);
 }
 
-/* A path that does not exist yet: kept, with its directory's entry. */
+/* A path that does not exist yet: kept, with its directory's entry and
+ * its name there. */
 static void test_watch_missing(void **state)
 {
 	static struct rulebank rb;
 	struct keytab kt = { 0 };
 	struct watch_tmp t;
+	struct stat st;
 
 	(void)state;
 	watch_tmp_make(&t);
@@ -347,6 +349,12 @@ static void test_watch_missing(void **state)
 	assert_int_equal(rb.nwatch, 2);
 	assert_int_equal(rb.nentry, 1);
 	assert_int_equal(entry_of(&rb, t.dir)->parent_mask, 1);
+	/* by name in its directory, for the call that makes it */
+	assert_int_equal(rb.nname, 1);
+	assert_string_equal(rb.nkey[0].name, "later");
+	assert_int_equal(stat(t.dir, &st), 0);
+	assert_int_equal(rb.nkey[0].parent_ino, st.st_ino);
+	assert_int_equal(rb.nval[0].path_mask, 1);
 	watch_tmp_remove(&t);
 	keytab_free(&kt);
 }
