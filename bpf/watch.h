@@ -114,7 +114,6 @@ static __always_inline void watch_note(struct call_state *s,
 	struct watch_walk walk = { .bank = rules_bank & 1 };
 	struct ba_watch_val *v;
 	__u32 n = w->nobj;
-
 	int seen;
 
 	if (!inode)

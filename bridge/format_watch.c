@@ -225,12 +225,20 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 	return 0;
 }
 
+/* The call touched more inodes than the header holds: PATH records may
+ * lack some identities. */
+static void watch_extras(const struct ba_event *ev, struct strbuf *out)
+{
+	if (ev->hdr.x.watch.flags & BA_WATCH_OBJS_LOST)
+		strbuf_adds(out, " inodes_lost=yes");
+}
+
 int format_watch(const struct ba_event *ev, const struct audit_stamp *st,
 		 struct strbuf *out)
 {
 	int items = watch_paths(ev, st, NULL);
 
-	format_syscall(ev, items, st, out, NULL);
+	format_syscall(ev, items, st, out, watch_extras);
 	format_record_start(out, "CWD", st);
 	format_path_field(out, "cwd=", format_field(ev, BA_FIELD_CWD));
 	format_record_end(out);
