@@ -10,6 +10,7 @@
 #define BPFAUDIT_CALLS_H
 
 #include "syscall.h"
+#include "watch.h"
 
 #define PROT_EXEC 0x4
 #define BPF_PROG_LOAD_CMD 5
@@ -363,6 +364,9 @@ static __always_inline bool call_wanted(__u32 kind, const __u64 *args)
 		return args[0] == BPF_PROG_LOAD_CMD;
 	case BA_KIND_PTRACE:
 		return ptrace_wanted(args[0]);
+	case BA_KIND_WATCH:
+		/* file calls only for rules: with none, every open would be */
+		return rules_mode == BA_RULES_ACTIVE;
 	}
 	return true;
 }
@@ -387,24 +391,30 @@ static __always_inline int call_enter(__u32 kind, __u32 nr,
 		cred_enter(s);
 	else if (kind == BA_KIND_MODULE)
 		module_enter(s);
+	else if (kind == BA_KIND_WATCH)
+		watch_enter(s);
 	return 0;
 }
 
-static __always_inline int call_exit(__u32 nr, long ret)
+/* @kind is a constant in each entry point: only its own stages are built
+ * into the program. */
+static __always_inline int call_exit(__u32 kind, __u32 nr, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct call_state *s = call_ending(nr);
 
-	if (!s || s->hdr.kind == BA_KIND_EXEC)
+	if (!s || s->hdr.kind != kind)
 		return 0;
 	s->hdr.ret = ret;
 	call_fill_task(s, task);
+	if (kind == BA_KIND_WATCH)
+		watch_exit_inodes(s, task, ret);
 	if (!filter_wants(&s->hdr)) {
 		call_discard();
 		return 0;
 	}
 	call_capture_exe(s, task);
-	switch (s->hdr.kind) {
+	switch (kind) {
 	case BA_KIND_MMAP:
 		mmap_exit(s, task, ret);
 		break;
@@ -422,6 +432,9 @@ static __always_inline int call_exit(__u32 nr, long ret)
 		break;
 	case BA_KIND_MODULE:
 		module_exit(s, task);
+		break;
+	case BA_KIND_WATCH:
+		watch_capture(s, task);
 		break;
 	}
 	call_capture_proctitle(s, task);
@@ -444,7 +457,7 @@ static __always_inline int call_exit(__u32 nr, long ret)
 	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
 	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)              \
 	{                                                                     \
-		call_exit(nr, ctx->ret);                                      \
+		call_exit(kind, nr, ctx->ret);                                      \
 		return TP_PASS;                                               \
 	}                                                                     \
 	SEC("fentry/__x64_sys_" #name)                                        \
@@ -455,9 +468,28 @@ static __always_inline int call_exit(__u32 nr, long ret)
 	SEC("fexit/__x64_sys_" #name)                                         \
 	int BPF_PROG(fexit_##name, struct pt_regs *regs, long ret)            \
 	{                                                                     \
-		return call_exit(nr, ret);                                    \
+		return call_exit(kind, nr, ret);                                    \
 	}
 
 BA_CALL_SYSCALLS(CALL_PROBES)
+
+/* The file calls (watch kind): one pair, attached by the loader to the
+ * tracepoints of every syscall in BA_WATCH_SYSCALLS (all below 512: the
+ * mask bounds the number for the verifier). */
+#define WATCH_NR(id) ((__u32)(id) & (BA_SYSCALL_WORDS * 64 - 1))
+
+SEC("tracepoint")
+int tp_enter_watch(struct trace_event_raw_sys_enter *ctx)
+{
+	call_enter(BA_KIND_WATCH, WATCH_NR(ctx->id), current_regs());
+	return TP_PASS;
+}
+
+SEC("tracepoint")
+int tp_exit_watch(struct trace_event_raw_sys_exit *ctx)
+{
+	call_exit(BA_KIND_WATCH, WATCH_NR(ctx->id), ctx->ret);
+	return TP_PASS;
+}
 
 #endif /* BPFAUDIT_CALLS_H */

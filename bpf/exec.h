@@ -12,6 +12,7 @@
 #define BPFAUDIT_EXEC_H
 
 #include "syscall.h"
+#include "watch.h"
 
 #define AT_BASE 7
 #define AUXV_WORDS 56
@@ -45,6 +46,7 @@ static __always_inline void exec_file_checked(struct linux_binprm *bprm)
 	    (s->hdr.flags & BA_HDR_NAMED_SEEN))
 		return;
 	file_fill(&s->hdr.named, BPF_CORE_READ(bprm, file));
+	watch_note_exec(s, bprm);
 	s->hdr.flags |= BA_HDR_NAMED_SEEN;
 }
 
@@ -148,6 +150,8 @@ int BPF_PROG(exec_image, struct task_struct *p, pid_t old_pid,
 	 * image's credentials and executable, all the rules can test */
 	s->hdr.ret = 0;
 	call_fill_task(s, p);
+	/* perm=x watches: the file the image was loaded from */
+	watch_note_exec(s, bprm);
 	if (!filter_wants(&s->hdr)) {
 		bpf_map_delete_elem(&calls, &tid);
 		return 0;

@@ -112,6 +112,50 @@ static __always_inline bool exe_matches(const struct ba_header *h,
 	return c->op == BA_RO_NE ? !same : same;
 }
 
+/* path=, dir=: the call touched an inode of watch @id (bpf/watch.h): a
+ * file call's, or an exec's binary. */
+static __always_inline bool watch_hit(const struct ba_header *h, __s64 id)
+{
+	return (h->kind == BA_KIND_WATCH || h->kind == BA_KIND_EXEC) &&
+	       ((h->x.watch.hits >> (id & 63)) & 1);
+}
+
+/*
+ * perm=, as audit_match_perm(): the daemon has kept in the rule only the
+ * syscalls whose class perm names, so what is left is the opens, which
+ * match by their access mode (ACC_MODE: read 4, write 2, both 6), and the
+ * execs (x, 1).
+ */
+static __always_inline bool perm_matches(const struct ba_header *h, __s64 mask)
+{
+	__u64 flags;
+
+	if (h->kind == BA_KIND_EXEC)
+		return mask & 1;
+	if (h->kind != BA_KIND_WATCH)
+		return false;
+	switch (h->syscall) {
+	case 2:
+		flags = h->args[1];
+		break;
+	case 257:
+		flags = h->args[2];
+		break;
+	case 437:
+		flags = h->x.watch.open_flags;
+		break;
+	default:
+		return true;
+	}
+	switch (flags & 3) {
+	case 0:
+		return mask & 4;
+	case 1:
+		return mask & 2;
+	}
+	return mask & 6;
+}
+
 static __always_inline bool rule_matches(const struct ba_header *h,
 					 const struct ba_rule *r)
 {
@@ -126,6 +170,12 @@ static __always_inline bool rule_matches(const struct ba_header *h,
 			break;
 		if (c->field == BA_RF_EXE) {
 			if (!exe_matches(h, c))
+				return false;
+		} else if (c->field == BA_RF_WATCH) {
+			if (!watch_hit(h, c->value))
+				return false;
+		} else if (c->field == BA_RF_PERM) {
+			if (!perm_matches(h, c->value))
 				return false;
 		} else if (!compare(field_value(h, c->field), c->op,
 				    c->value)) {

@@ -21,6 +21,8 @@
 struct call_state {
 	struct ba_header hdr;
 	__u64 filename;		/* user pointer to a name, if the kind has one */
+	__u64 filename2;	/* a second name (rename, link) */
+	struct inode *inodes[BA_WATCH_OBJS];	/* of hdr.x.watch.obj[] */
 	struct emit_tally tally;
 };
 

@@ -37,6 +37,7 @@ enum ba_kind {
 	BA_KIND_CRED,		/* setuid family, capset */
 	BA_KIND_PTRACE,		/* ptrace attach, seize, pokes */
 	BA_KIND_MODULE,		/* init_module, finit_module, delete_module */
+	BA_KIND_WATCH,		/* file syscalls, for watches and path= rules */
 	BA_KIND_MAX,
 };
 
@@ -52,6 +53,8 @@ enum ba_field {
 	BA_FIELD_VMA_FILE,	/* mapped file's path components, leaf first */
 	BA_FIELD_TARGET_EXE,	/* ptrace target's executable, leaf first */
 	BA_FIELD_MODULE_FILE,	/* finit_module's file, leaf first */
+	BA_FIELD_NAME,		/* a file call's first path argument */
+	BA_FIELD_NAME2,		/* its second (rename, link: the new name) */
 	BA_FIELD_MAX,
 };
 
@@ -165,6 +168,32 @@ struct ba_module {
 	struct ba_file file;		/* finit_module's file */
 };
 
+/* An inode a file call touched (watch kind). */
+#define BA_WOBJ_OPENED	(1u << 0)	/* the file the call opened or used */
+#define BA_WOBJ_STAMPED	(1u << 1)	/* its ctime was stamped by the call */
+#define BA_WOBJ_PARENT	(1u << 2)	/* the directory of the opened file */
+
+struct ba_watch_obj {
+	struct ba_file file;
+	__u64 parent_ino;	/* the directory it is in, 0: unknown (new) */
+	__u32 flags;		/* BA_WOBJ_* */
+	__u32 nlink;		/* links when seen: 0 for a file removed */
+};
+
+#define BA_WATCH_OBJS 5
+
+/* Header flags of the watch kind. */
+#define BA_WATCH_OBJS_LOST	(1u << 0)	/* more inodes than obj[] */
+
+struct ba_watch {
+	__u64 hits;		/* bit i: watch i of the bank matched */
+	__u32 open_flags;	/* openat2's how.flags */
+	__u32 nobj;
+	__u32 flags;		/* BA_WATCH_* */
+	__u32 pad;
+	struct ba_watch_obj obj[BA_WATCH_OBJS];
+};
+
 /*
  * The header closes an event: it is submitted after every chunk, and says
  * how many chunks were submitted and how many could not be.
@@ -197,6 +226,7 @@ struct ba_header {
 		struct ba_cred cred;
 		struct ba_ptrace_target target;
 		struct ba_module module;
+		struct ba_watch watch;
 	} x;
 };
 
@@ -232,6 +262,144 @@ struct ba_header {
 	X(delete_module, 176, BA_KIND_MODULE)
 
 /*
+ * The file calls a watch (-w, path=, dir=) can match: the opens, kernel
+ * audit's dir-write and change-attribute classes, and the write and read
+ * classes' calls on descriptors and paths whose inode bpfaudit can see.
+ * One pair of programs serves them all (the syscall number is in the
+ * tracepoint's context), attached to each one's tracepoints.
+ */
+#define BA_WATCH_SYSCALLS(X)						\
+	X(open, 2, BA_KIND_WATCH)					\
+	X(openat, 257, BA_KIND_WATCH)					\
+	X(openat2, 437, BA_KIND_WATCH)					\
+	X(creat, 85, BA_KIND_WATCH)					\
+	X(truncate, 76, BA_KIND_WATCH)					\
+	X(ftruncate, 77, BA_KIND_WATCH)					\
+	X(fallocate, 285, BA_KIND_WATCH)				\
+	X(rename, 82, BA_KIND_WATCH)					\
+	X(renameat, 264, BA_KIND_WATCH)					\
+	X(renameat2, 316, BA_KIND_WATCH)				\
+	X(mkdir, 83, BA_KIND_WATCH)					\
+	X(mkdirat, 258, BA_KIND_WATCH)					\
+	X(rmdir, 84, BA_KIND_WATCH)					\
+	X(link, 86, BA_KIND_WATCH)					\
+	X(linkat, 265, BA_KIND_WATCH)					\
+	X(unlink, 87, BA_KIND_WATCH)					\
+	X(unlinkat, 263, BA_KIND_WATCH)					\
+	X(symlink, 88, BA_KIND_WATCH)					\
+	X(symlinkat, 266, BA_KIND_WATCH)				\
+	X(mknod, 133, BA_KIND_WATCH)					\
+	X(mknodat, 259, BA_KIND_WATCH)					\
+	X(chmod, 90, BA_KIND_WATCH)					\
+	X(fchmod, 91, BA_KIND_WATCH)					\
+	X(fchmodat, 268, BA_KIND_WATCH)					\
+	X(chown, 92, BA_KIND_WATCH)					\
+	X(fchown, 93, BA_KIND_WATCH)					\
+	X(lchown, 94, BA_KIND_WATCH)					\
+	X(fchownat, 260, BA_KIND_WATCH)					\
+	X(setxattr, 188, BA_KIND_WATCH)					\
+	X(lsetxattr, 189, BA_KIND_WATCH)				\
+	X(fsetxattr, 190, BA_KIND_WATCH)				\
+	X(removexattr, 197, BA_KIND_WATCH)				\
+	X(lremovexattr, 198, BA_KIND_WATCH)				\
+	X(fremovexattr, 199, BA_KIND_WATCH)				\
+	X(fgetxattr, 193, BA_KIND_WATCH)				\
+	X(flistxattr, 196, BA_KIND_WATCH)
+
+/* How a file call names its objects, as kernel audit's PATH items show
+ * them, and which arguments are its path names (-1: none). */
+enum ba_watch_call_kind {
+	BA_WC_NONE = 0,		/* no name (ftruncate, fallocate): no item */
+	BA_WC_FD,		/* a descriptor (audit_file): one nameless item */
+	BA_WC_PATH,		/* one path, the object itself */
+	BA_WC_OPEN,		/* a path; with O_CREAT its directory first */
+	BA_WC_REMOVE,		/* unlink, rmdir: directory, victim */
+	BA_WC_CREATE,		/* mkdir, mknod, symlink: directory, new */
+	BA_WC_LINK,		/* link: new's directory, old, new */
+	BA_WC_RENAME,		/* both directories, old, (replaced,) new */
+};
+
+struct ba_watch_call {
+	__u8 kind;		/* enum ba_watch_call_kind */
+	__s8 name;		/* argument index of the (first) path */
+	__s8 name2;		/* of the second (rename, link) */
+};
+
+static inline __attribute__((always_inline)) struct ba_watch_call
+ba_watch_call_of(__u32 nr)
+{
+	struct ba_watch_call c = { BA_WC_NONE, -1, -1 };
+
+	switch (nr) {
+	case 91:	/* fchmod */
+	case 93:	/* fchown */
+	case 190:	/* fsetxattr */
+	case 193:	/* fgetxattr */
+	case 196:	/* flistxattr */
+	case 199:	/* fremovexattr */
+		c = (struct ba_watch_call){ BA_WC_FD, -1, -1 };
+		break;
+	case 2:		/* open */
+	case 85:	/* creat */
+		c = (struct ba_watch_call){ BA_WC_OPEN, 0, -1 };
+		break;
+	case 257:	/* openat */
+	case 437:	/* openat2 */
+		c = (struct ba_watch_call){ BA_WC_OPEN, 1, -1 };
+		break;
+	case 76:	/* truncate */
+	case 90:	/* chmod */
+	case 92:	/* chown */
+	case 94:	/* lchown */
+	case 188:	/* setxattr */
+	case 189:	/* lsetxattr */
+	case 197:	/* removexattr */
+	case 198:	/* lremovexattr */
+		c = (struct ba_watch_call){ BA_WC_PATH, 0, -1 };
+		break;
+	case 260:	/* fchownat */
+	case 268:	/* fchmodat */
+		c = (struct ba_watch_call){ BA_WC_PATH, 1, -1 };
+		break;
+	case 84:	/* rmdir */
+	case 87:	/* unlink */
+		c = (struct ba_watch_call){ BA_WC_REMOVE, 0, -1 };
+		break;
+	case 263:	/* unlinkat */
+		c = (struct ba_watch_call){ BA_WC_REMOVE, 1, -1 };
+		break;
+	case 83:	/* mkdir */
+	case 133:	/* mknod */
+		c = (struct ba_watch_call){ BA_WC_CREATE, 0, -1 };
+		break;
+	case 258:	/* mkdirat */
+	case 259:	/* mknodat */
+		c = (struct ba_watch_call){ BA_WC_CREATE, 1, -1 };
+		break;
+	case 88:	/* symlink: the target, a name not looked up, second */
+		c = (struct ba_watch_call){ BA_WC_CREATE, 1, 0 };
+		break;
+	case 266:	/* symlinkat */
+		c = (struct ba_watch_call){ BA_WC_CREATE, 2, 0 };
+		break;
+	case 86:	/* link */
+		c = (struct ba_watch_call){ BA_WC_LINK, 0, 1 };
+		break;
+	case 265:	/* linkat */
+		c = (struct ba_watch_call){ BA_WC_LINK, 1, 3 };
+		break;
+	case 82:	/* rename */
+		c = (struct ba_watch_call){ BA_WC_RENAME, 0, 1 };
+		break;
+	case 264:	/* renameat */
+	case 316:	/* renameat2 */
+		c = (struct ba_watch_call){ BA_WC_RENAME, 1, 3 };
+		break;
+	}
+	return c;
+}
+
+/*
  * Rules, compiled by the daemon into the `rules` map and evaluated by the
  * BPF side at the point where everything a rule tests is known, before the
  * event takes any ring space (kernel audit's exit filter: first match
@@ -247,6 +415,8 @@ enum ba_rule_field {
 	BA_RF_AUID, BA_RF_SES, BA_RF_PID, BA_RF_PPID,
 	BA_RF_SUCCESS, BA_RF_EXIT, BA_RF_A0, BA_RF_A1, BA_RF_A2, BA_RF_A3,
 	BA_RF_EXE,		/* value: inode, value2: kernel dev_t */
+	BA_RF_WATCH,		/* value: watch id (bit in ba_watch.hits) */
+	BA_RF_PERM,		/* value: RULE_PERM_* bits (opens' flags) */
 	BA_RF_MAX,
 };
 
@@ -254,6 +424,42 @@ enum ba_rule_op {
 	BA_RO_EQ = 1, BA_RO_NE, BA_RO_LT, BA_RO_GT, BA_RO_LE, BA_RO_GE,
 	BA_RO_AND,		/* & : any bit of value set */
 	BA_RO_ANDEQ,		/* &=: every bit of value set */
+};
+
+/*
+ * Watched inodes, in the `watches` hash map: one entry per inode and bank,
+ * saying which watches (bit = watch id, BA_WATCHES_MAX per bank) it is the
+ * file of (path=), the top of (dir=, recursive), or the directory of (the
+ * daemon looks the paths up again when one changes: watch_changes).
+ */
+#define BA_WATCHES_MAX 64
+#define BA_WATCH_ENTRIES (2 * BA_WATCHES_MAX)	/* per bank */
+
+struct ba_watch_key {
+	__u64 ino;
+	__u32 dev;		/* kernel dev_t */
+	__u32 bank;
+};
+
+struct ba_watch_val {
+	__u64 path_mask;
+	__u64 dir_mask;
+	__u64 parent_mask;
+};
+
+/*
+ * Watched paths by name, in the `watch_names` hash map: the directory's
+ * inode and the last component. A call that makes a name (create, link,
+ * rename onto it) matches the watch as kernel audit's watch on the
+ * directory does, and its inode is watched from then on.
+ */
+#define BA_WATCH_NAME_LEN 64	/* longer names: matched by inode only */
+
+struct ba_watch_name_key {
+	__u64 parent_ino;
+	__u32 dev;
+	__u32 bank;
+	char name[BA_WATCH_NAME_LEN];
 };
 
 struct ba_rule_cond {

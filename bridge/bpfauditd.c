@@ -458,6 +458,7 @@ static void tick(struct daemon *d)
 		d->last_loss_check_ns = now;
 	}
 	report_heartbeat(d, now);
+	rules_watch_refresh(d);
 	daemon_flush_output(d);
 	plugins_tick(d);
 	if (d->sink)
@@ -577,7 +578,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	    control_open(d, err, errlen) ||
 	    rules_start(d, err, errlen) ||
 	    loader_open(&d->loader, &d->cfg, d->bank, on_record, d, err,
-			errlen))
+			errlen) ||
+	    rules_check_sources(d, d->bank, err, errlen))
 		return -1;
 	d->out_hdrs = 0;	/* a replaced set's, drained: not this one's */
 	if (d->loader.pin_note[0])

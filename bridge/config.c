@@ -75,7 +75,8 @@ static const char *const size_action_names[] = {
 
 /* In the order of enum ba_kind: bit i is kind i + 1. */
 static const char *const event_names[] = {
-	"exec", "mmap", "socket", "bpf", "cred", "ptrace", "module", NULL,
+	"exec", "mmap", "socket", "bpf", "cred", "ptrace", "module", "watch",
+	NULL,
 };
 
 static const char *const attach_names[] = {

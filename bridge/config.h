@@ -93,7 +93,7 @@ enum queue_full_action {
 };
 
 /* events: one bit per event kind, bit i for enum ba_kind i + 1. */
-#define EVENTS_ALL	0x7fu
+#define EVENTS_ALL	0xffu
 
 struct bpfaudit_config {
 	char log_file[4096];		/* absolute path of the log */

@@ -72,6 +72,7 @@ struct daemon {
 	uint32_t rules_mode;		/* enum ba_rules_mode in the kernel */
 	struct keytab keys;		/* key ids events carry */
 	struct rulebank *bank;		/* the running set, compiled */
+	uint64_t watch_changes_seen;	/* the BPF side's watch_changes */
 	struct plugins plugins;		/* plugin_dir's, run by the daemon */
 	uint64_t last_heartbeat_ns;
 	struct sink_auditd *sink;	/* sink = auditd, else NULL */
@@ -113,6 +114,11 @@ int rules_reload(struct daemon *d, char *err, size_t errlen);
 int rules_apply_text(struct daemon *d, const char *name, const char *text,
 		     size_t len, struct strbuf *warn, char *err, size_t errlen);
 void rules_status(struct daemon *d, struct strbuf *out);
+/* Refuses file watches when the watch source is not running. */
+int rules_check_sources(struct daemon *d, const struct rulebank *rb,
+			char *err, size_t errlen);
+/* Looks watched paths up again when their directories changed. */
+void rules_watch_refresh(struct daemon *d);
 void rules_stop(struct daemon *d);
 
 /* Control socket (control.c). */

@@ -343,6 +343,30 @@ void format_path_record(int item, const char *name, size_t name_len,
 	format_record_end(out);
 }
 
+void format_parent_record(const struct ba_event *ev, int item,
+			  const char *path, size_t len,
+			  const struct ba_file *f, const struct audit_stamp *st,
+			  struct strbuf *out)
+{
+	const struct ba_field_data *c = format_field(ev, BA_FIELD_CWD);
+	struct strbuf cwd;
+	size_t dir;
+
+	for (dir = len; path && dir > 0 && path[dir - 1] != '/'; dir--)
+		;
+	if (!path || dir) {
+		format_path_record(item, path, dir, f, "PARENT", st, out);
+		return;
+	}
+	/* a bare name: the kernel names the directory by the cwd */
+	strbuf_init(&cwd);
+	if (c)
+		format_join_path(&cwd, c->data, c->len);
+	format_path_record(item, c ? cwd.buf : NULL, cwd.len, f, "PARENT", st,
+			   out);
+	strbuf_free(&cwd);
+}
+
 /* The kernel's isprint(): Latin-1's upper half counts as printable. */
 static bool is_print(unsigned char c)
 {
@@ -436,6 +460,8 @@ int format_event(const struct ba_event *ev, const struct audit_stamp *st,
 		return format_ptrace(ev, st, out);
 	case BA_KIND_MODULE:
 		return format_module(ev, st, out);
+	case BA_KIND_WATCH:
+		return format_watch(ev, st, out);
 	default:
 		return 0;
 	}

@@ -61,6 +61,12 @@ void format_path_field(struct strbuf *out, const char *prefix,
 void format_path_record(int item, const char *name, size_t name_len,
 			const struct ba_file *f, const char *nametype,
 			const struct audit_stamp *st, struct strbuf *out);
+/* The PATH record of the directory @path (@len bytes) was looked up in:
+ * named by its directory part, or by the cwd for a bare name. */
+void format_parent_record(const struct ba_event *ev, int item,
+			  const char *path, size_t len,
+			  const struct ba_file *f, const struct audit_stamp *st,
+			  struct strbuf *out);
 void format_extra_path(const struct ba_event *ev, struct strbuf *out,
 		       const char *prefix, enum ba_field f);
 void format_proctitle(const struct ba_field_data *src,
@@ -78,6 +84,8 @@ int format_ptrace(const struct ba_event *ev, const struct audit_stamp *st,
 		  struct strbuf *out);
 int format_module(const struct ba_event *ev, const struct audit_stamp *st,
 		  struct strbuf *out);
+int format_watch(const struct ba_event *ev, const struct audit_stamp *st,
+		 struct strbuf *out);
 
 /* Joins leaf-first, NUL-separated path components into "/a/b/c". */
 void format_join_path(struct strbuf *out, const char *comps, size_t len);

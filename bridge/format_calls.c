@@ -152,7 +152,7 @@ static int unix_path_records(const struct ba_event *ev,
 {
 	const struct ba_sock *so = &ev->hdr.x.sock;
 	const char *path;
-	size_t len, dir;
+	size_t len;
 
 	if (!so->node.valid || !(path = unix_path(so, &len)))
 		return 0;
@@ -163,23 +163,7 @@ static int unix_path_records(const struct ba_event *ev,
 		format_path_record(0, path, len, &so->node, "NORMAL", st, out);
 		return 2;
 	}
-	for (dir = len; dir > 0 && path[dir - 1] != '/'; dir--)
-		;
-	if (dir) {
-		format_path_record(0, path, dir, &so->parent, "PARENT", st,
-				   out);
-	} else {
-		/* a bare name: the kernel names the directory by the cwd */
-		struct strbuf cwd;
-		const struct ba_field_data *c = format_field(ev, BA_FIELD_CWD);
-
-		strbuf_init(&cwd);
-		if (c)
-			format_join_path(&cwd, c->data, c->len);
-		format_path_record(0, c ? cwd.buf : NULL, cwd.len, &so->parent,
-				   "PARENT", st, out);
-		strbuf_free(&cwd);
-	}
+	format_parent_record(ev, 0, path, len, &so->parent, st, out);
 	format_path_record(1, path, len, &so->node, "CREATE", st, out);
 	return 3;
 }

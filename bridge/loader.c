@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
  * its variants here, best mode first; stage programs shared by several
  * modes (such as the exec image stage) are listed in each.
  */
-#define VARIANT_PROGS 24
+#define VARIANT_PROGS 80
 #define MAX_VARIANTS 32
 #define PROBE_RING_BYTES 4096
 /* A header wakes the daemon once 1/16 of the ring is waiting. */
@@ -41,10 +42,16 @@ struct variant {
 };
 
 /* The one-syscall kinds (bpf/calls.h): their syscalls, by kind. */
+#define KIND_SYSCALLS 40
+#define KIND_EXTRAS 3
+
 static const struct {
 	int kind;
-	const char *syscalls[10];
-	const char *extra;	/* a BTF tracepoint program every mode uses */
+	const char *syscalls[KIND_SYSCALLS];
+	const char *extra[KIND_EXTRAS];	/* BTF tracepoint programs it uses */
+	/* tracepoint mode: one entry and one exit program for every syscall,
+	 * attached to each one's tracepoints; no fentry/lsm variant yet */
+	const char *shared_enter, *shared_exit;
 } call_kinds[] = {
 	{ .kind = BA_KIND_MMAP, .syscalls = { "mmap", "mprotect" } },
 	{ .kind = BA_KIND_SOCKET,
@@ -57,8 +64,21 @@ static const struct {
 	{ .kind = BA_KIND_PTRACE, .syscalls = { "ptrace" } },
 	{ .kind = BA_KIND_MODULE,
 	  .syscalls = { "init_module", "finit_module", "delete_module" },
-	  .extra = "module_loaded" },
+	  .extra = { "module_loaded" } },
+	/* the inodes of path calls come from the ctime tracepoints (6.13+);
+	 * fentry/lsm variants on the security_inode_* hooks are to come */
+	{ .kind = BA_KIND_WATCH,
+	  .syscalls = {
+#define WATCH_NAME(name, nr, kind) #name,
+		  BA_WATCH_SYSCALLS(WATCH_NAME)
+#undef WATCH_NAME
+	  },
+	  .extra = { "watch_ctime_set", "watch_ctime_xchg",
+		     "watch_ctime_skip" },
+	  .shared_enter = "tp_enter_watch", .shared_exit = "tp_exit_watch" },
 };
+
+#define NKINDS (sizeof(call_kinds) / sizeof(call_kinds[0]))
 
 /* A one-syscall kind in one mode: every syscall's entry and exit programs,
  * named PREFIX_SYSCALL by CALL_PROBES. */
@@ -70,7 +90,14 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 	struct variant v = { .kind = call_kinds[k].kind, .mode = mode };
 	int i, n = 0;
 
-	for (i = 0; i < 10 && call_kinds[k].syscalls[i]; i++) {
+	if (call_kinds[k].shared_enter) {
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].shared_enter);
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].shared_exit);
+	}
+	for (i = 0; i < KIND_SYSCALLS && call_kinds[k].syscalls[i] &&
+		    !call_kinds[k].shared_enter; i++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "%s_%s", enter,
@@ -80,9 +107,9 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 			 call_kinds[k].syscalls[i]);
 		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
 	}
-	if (call_kinds[k].extra)
+	for (i = 0; i < KIND_EXTRAS && call_kinds[k].extra[i]; i++)
 		v.progs[n++] = bpf_object__find_program_by_name(
-			s->obj, call_kinds[k].extra);
+			s->obj, call_kinds[k].extra[i]);
 	return v;
 }
 
@@ -116,11 +143,12 @@ static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 	};
 	/* These kinds have no LSM hook of their own yet: their lsm variant
 	 * is the fentry/fexit pair on the syscall, as in fentry mode. */
-	_Static_assert(3 + 3 * sizeof(call_kinds) / sizeof(call_kinds[0]) <=
-			       MAX_VARIANTS, "raise MAX_VARIANTS");
-	for (k = 0; k < sizeof(call_kinds) / sizeof(call_kinds[0]); k++)
+	_Static_assert(3 + 3 * NKINDS <= MAX_VARIANTS, "raise MAX_VARIANTS");
+	for (k = 0; k < NKINDS; k++)
 		for (m = 0; m < 3; m++)
-			v[n++] = call_variant(s, k, call_modes[m]);
+			if (!call_kinds[k].shared_enter ||
+			    call_modes[m] == ATTACH_TRACEPOINT)
+				v[n++] = call_variant(s, k, call_modes[m]);
 	return n;
 }
 
@@ -141,6 +169,8 @@ const char *loader_kind_name(int kind)
 		return "ptrace";
 	case BA_KIND_MODULE:
 		return "module";
+	case BA_KIND_WATCH:
+		return "watch";
 	}
 	return "unknown";
 }
@@ -151,6 +181,11 @@ const char *loader_mode_name(const struct loader *l, int kind)
 		return "unsupported";
 	return l->mode[kind] == ATTACH_AUTO ? "off" :
 					      attach_mode_name(l->mode[kind]);
+}
+
+bool loader_running(const struct loader *l, int kind)
+{
+	return !l->unsupported[kind] && l->mode[kind] != ATTACH_AUTO;
 }
 
 const char *loader_loss_cause_name(int cause)
@@ -229,28 +264,76 @@ static void select_programs(struct bpfaudit_bpf *skel,
 	}
 }
 
-/* Attaches every loaded program once, keeping the links. */
+static int keep_link(struct bpf_link *link, struct bpf_program *prog,
+		     const char *where, struct bpf_link **links, int *nlinks,
+		     char *why, size_t whylen)
+{
+	if (!link) {
+		snprintf(why, whylen, "attaching %s%s%s: %s",
+			 bpf_program__name(prog), where ? " to " : "",
+			 where ? where : "", strerror(errno));
+		return -1;
+	}
+	if (*nlinks == LOADER_MAX_LINKS) {
+		bpf_link__destroy(link);
+		snprintf(why, whylen, "too many programs");
+		return -1;
+	}
+	links[(*nlinks)++] = link;
+	return 0;
+}
+
+/* A kind's shared entry or exit program: on each syscall's tracepoint.
+ * Returns 1 if @prog is none. */
+static int attach_shared(struct bpf_program *prog, struct bpf_link **links,
+			 int *nlinks, char *why, size_t whylen)
+{
+	const char *name = bpf_program__name(prog), *prefix = NULL;
+	char tp[64];
+	size_t k;
+	int i;
+
+	for (k = 0; k < NKINDS && !prefix; k++) {
+		if (!call_kinds[k].shared_enter)
+			continue;
+		if (!strcmp(name, call_kinds[k].shared_enter))
+			prefix = "sys_enter_";
+		else if (!strcmp(name, call_kinds[k].shared_exit))
+			prefix = "sys_exit_";
+	}
+	if (!prefix)
+		return 1;
+	k--;
+	for (i = 0; i < KIND_SYSCALLS && call_kinds[k].syscalls[i]; i++) {
+		snprintf(tp, sizeof(tp), "%s%s", prefix,
+			 call_kinds[k].syscalls[i]);
+		if (keep_link(bpf_program__attach_tracepoint(prog, "syscalls",
+							     tp),
+			      prog, tp, links, nlinks, why, whylen))
+			return -1;
+	}
+	return 0;
+}
+
+/* Attaches every loaded program, keeping the links. */
 static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
 			 int *nlinks, char *why, size_t whylen)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		struct bpf_link *link;
+		int shared;
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (*nlinks == LOADER_MAX_LINKS) {
-			snprintf(why, whylen, "too many programs");
+		shared = attach_shared(prog, links, nlinks, why, whylen);
+		if (shared < 0)
 			return -1;
-		}
-		link = bpf_program__attach(prog);
-		if (!link) {
-			snprintf(why, whylen, "attaching %s: %s",
-				 bpf_program__name(prog), strerror(errno));
+		if (!shared)
+			continue;
+		if (keep_link(bpf_program__attach(prog), prog, NULL, links,
+			      nlinks, why, whylen))
 			return -1;
-		}
-		links[(*nlinks)++] = link;
 	}
 	return 0;
 }
@@ -377,6 +460,10 @@ static const char *kernel_lacks(int kind)
 {
 	if (kind == BA_KIND_MODULE && access("/proc/modules", F_OK))
 		return "kernel without module support";
+	/* where a path call's inode is seen, in tracepoint mode (6.13+) */
+	if (kind == BA_KIND_WATCH &&
+	    access(TRACEFS "/events/timestamp/ctime_ns_xchg", F_OK))
+		return "kernel without the timestamp tracepoints (6.13)";
 	return NULL;
 }
 
@@ -410,11 +497,68 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	return ret;
 }
 
+/*
+ * Empties one bank of a watch map whose keys hold their bank at @bank_off
+ * (a __u32), then fills it with @n keys of @key_size from @keys (their
+ * bank set here) and their values.
+ */
+static int set_bank(int fd, uint32_t bank, size_t key_size, size_t bank_off,
+		    const void *keys, const struct ba_watch_val *vals,
+		    uint32_t n)
+{
+	unsigned char key[sizeof(struct ba_watch_name_key)],
+		next[sizeof(struct ba_watch_name_key)];
+	bool started = false;
+	uint32_t i, b;
+
+	while (!bpf_map_get_next_key(fd, started ? key : NULL, next)) {
+		memcpy(key, next, key_size);
+		memcpy(&b, key + bank_off, sizeof(b));
+		started = b != bank;
+		if (b == bank && bpf_map_delete_elem(fd, key))
+			return -errno;
+		/* a deleted key cannot be the next walk's start */
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(key, (const unsigned char *)keys + i * key_size,
+		       key_size);
+		memcpy(key + bank_off, &bank, sizeof(bank));
+		if (bpf_map_update_elem(fd, key, &vals[i], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The idle bank's watched inodes and names: the old out, the new in. */
+static int set_watches(struct loader *l, const struct rulebank *rb,
+		       uint32_t bank)
+{
+	int ret = set_bank(l->watches_fd, bank,
+			   sizeof(struct ba_watch_key),
+			   offsetof(struct ba_watch_key, bank), rb->wkey,
+			   rb->wval, rb->nentry);
+
+	if (ret)
+		return ret;
+	return set_bank(l->watch_names_fd, bank,
+			sizeof(struct ba_watch_name_key),
+			offsetof(struct ba_watch_name_key, bank), rb->nkey,
+			rb->nval, rb->nname);
+}
+
+uint64_t loader_watch_changes(const struct loader *l)
+{
+	return __atomic_load_n(&l->bss->watch_changes, __ATOMIC_RELAXED);
+}
+
 int loader_set_rules(struct loader *l, const struct rulebank *rb)
 {
 	struct bpfaudit_bpf__bss *bss = l->bss;
 	uint32_t bank = !bss->rules_bank, i, slot;
+	int ret = set_watches(l, rb, bank);
 
+	if (ret)
+		return ret;
 	/* the idle bank first; the programs read bank, then its count */
 	for (i = 0; i < rb->n; i++) {
 		slot = bank * BA_RULES_MAX + i;
@@ -491,6 +635,8 @@ static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 	l->rules_fd = bpf_map__fd(l->skel->maps.rules);
 	l->bss_fd = bpf_map__fd(l->skel->maps.bss);
 	l->state_fd = bpf_map__fd(l->skel->maps.daemon_state);
+	l->watches_fd = bpf_map__fd(l->skel->maps.watches);
+	l->watch_names_fd = bpf_map__fd(l->skel->maps.watch_names);
 	l->bss = l->skel->bss;
 	if (loader_set_rules(l, rules)) {
 		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
@@ -542,6 +688,7 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 	memset(l, 0, sizeof(*l));
 	l->pin_lock = lock;
 	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
+	l->watches_fd = l->watch_names_fd = -1;
 	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
 	l->ncpus = libbpf_num_possible_cpus();
@@ -672,12 +819,17 @@ void loader_release(struct loader *l)
 			close(l->bss_fd);
 		if (l->state_fd >= 0)
 			close(l->state_fd);
+		if (l->watches_fd >= 0)
+			close(l->watches_fd);
+		if (l->watch_names_fd >= 0)
+			close(l->watch_names_fd);
 	}
 	while (l->nprogs > 0)
 		if (l->prog_fds[--l->nprogs] >= 0)
 			close(l->prog_fds[l->nprogs]);
 	l->bss = NULL;
 	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
+	l->watches_fd = l->watch_names_fd = -1;
 }
 
 void loader_close(struct loader *l)

@@ -20,7 +20,7 @@
 struct bpfaudit_bpf;
 struct bpfaudit_bpf__bss;
 
-#define LOADER_MAX_LINKS 128
+#define LOADER_MAX_LINKS 256
 
 struct loader {
 	struct bpfaudit_bpf *skel;	/* loaded here; NULL when reused */
@@ -29,6 +29,7 @@ struct loader {
 	struct ring_buffer *ring;
 	/* the maps the daemon uses, from the skeleton or from pin_dir */
 	int events_fd, loss_fd, rules_fd, bss_fd, state_fd;
+	int watches_fd, watch_names_fd;
 	struct bpfaudit_bpf__bss *bss;	/* mmapped: the rules' switch */
 	size_t bss_len;			/* reused: the mapping's length */
 	struct ba_daemon_state *state;	/* mmapped */
@@ -58,6 +59,8 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 		void *ctx, char *err, size_t errlen);
 /* Replaces the rules the programs evaluate, without a moment of neither. */
 int loader_set_rules(struct loader *l, const struct rulebank *rules);
+/* How often a watched path's directory changed (bpf/watch.h). */
+uint64_t loader_watch_changes(const struct loader *l);
 /* Sums the per-CPU loss counters into out[BA_LOSS_SLOTS]. */
 int loader_read_loss(struct loader *l, uint64_t *out);
 /* Lets go of the links: the programs stop unless pinned. The ring can
@@ -79,6 +82,8 @@ const char *loader_kind_name(int kind);
  * it off, or "unsupported" when the kernel lacks what it watches. */
 const char *loader_mode_name(const struct loader *l, int kind);
 const char *loader_loss_cause_name(int cause);
+/* Whether a kind's programs are attached (not off, not unsupported). */
+bool loader_running(const struct loader *l, int kind);
 /* The kernel's ids of the attached programs, up to @max; returns how
  * many. */
 int loader_prog_ids(const struct loader *l, uint32_t *ids, int max);

@@ -71,13 +71,15 @@ static void pin_path(char *buf, size_t size, const char *dir,
 
 /* pin_dir's maps, by pin name; the fd fields of the loader they fill. */
 static const char *const map_names[] = { "events", "loss", "rules", "bss",
-					 "data", "daemon_state" };
+					 "data", "daemon_state", "watches",
+					 "watch_names" };
 
 static struct bpf_map *skel_map(struct bpfaudit_bpf *s, size_t i)
 {
 	struct bpf_map *maps[] = { s->maps.events, s->maps.loss,
 				   s->maps.rules, s->maps.bss, s->maps.data,
-				   s->maps.daemon_state };
+				   s->maps.daemon_state, s->maps.watches,
+				   s->maps.watch_names };
 
 	return maps[i];
 }
@@ -217,27 +219,25 @@ static void unpin_links(const char *dir)
 int pin_save(struct loader *l, const struct bpfaudit_config *cfg, char *err,
 	     size_t errlen)
 {
-	struct bpf_program *prog;
 	struct pin_desc desc;
 	char path[4400];
 	uint32_t key = 0;
 	size_t i;
-	int n = 0, fd;
+	int n, fd;
 
 	for (i = 0; i < sizeof(map_names) / sizeof(map_names[0]); i++) {
 		pin_path(path, sizeof(path), cfg->pin_dir, map_names[i]);
 		if (bpf_map__pin(skel_map(l->skel, i), path))
 			goto fail;
 	}
-	/* attach_loaded() made one link per loaded program, in this order */
-	bpf_object__for_each_program(prog, l->skel->obj) {
-		char name[300];
+	/* one pin per link, by its place: a program attached to several
+	 * tracepoints (the watch source's) has a link for each */
+	for (n = 0; n < l->nlinks; n++) {
+		char name[32];
 
-		if (!bpf_program__autoload(prog) || n == l->nlinks)
-			continue;
-		snprintf(name, sizeof(name), "link_%s", bpf_program__name(prog));
+		snprintf(name, sizeof(name), "link_%03d", n);
 		pin_path(path, sizeof(path), cfg->pin_dir, name);
-		if (bpf_link__pin(l->links[n++], path))
+		if (bpf_link__pin(l->links[n], path))
 			goto fail;
 	}
 	describe(&desc, cfg);
@@ -357,8 +357,11 @@ int pin_reuse(struct loader *l, const struct bpfaudit_config *cfg,
 	l->rules_fd = open_pinned(cfg->pin_dir, "rules");
 	l->bss_fd = open_pinned(cfg->pin_dir, "bss");
 	l->state_fd = open_pinned(cfg->pin_dir, "daemon_state");
+	l->watches_fd = open_pinned(cfg->pin_dir, "watches");
+	l->watch_names_fd = open_pinned(cfg->pin_dir, "watch_names");
 	if (l->events_fd < 0 || l->loss_fd < 0 || l->rules_fd < 0 ||
-	    l->bss_fd < 0 || l->state_fd < 0) {
+	    l->bss_fd < 0 || l->state_fd < 0 || l->watches_fd < 0 ||
+	    l->watch_names_fd < 0) {
 		snprintf(why, whylen, "a pinned map: %s", strerror(errno));
 		goto fail;
 	}

@@ -71,6 +71,21 @@ static void report_rules(struct daemon *d, const char *op, const char *from,
 }
 
 /*
+ * Watches on file calls with the watch source off or unsupported would
+ * match only execs, silently: such a rule set is refused.
+ */
+int rules_check_sources(struct daemon *d, const struct rulebank *rb,
+			char *err, size_t errlen)
+{
+	if (!rb->watch_rule[0] || loader_running(&d->loader, BA_KIND_WATCH))
+		return 0;
+	snprintf(err, errlen, "%s: file watches need the watch event source,"
+		 " which is %s here (events in bpfauditd.conf; Linux 6.13+)",
+		 rb->watch_rule, loader_mode_name(&d->loader, BA_KIND_WATCH));
+	return -1;
+}
+
+/*
  * Makes @next the running rule set if it compiles; @next is taken over
  * (freed) either way. Returns 0, or -1 with the reason in @err.
  */
@@ -85,6 +100,9 @@ static int install(struct daemon *d, struct ruleset *next, bool present,
 		goto out;
 	}
 	if (rulebank_compile(next, present, &d->keys, rb, err, errlen))
+		goto out;
+	/* at start, the sources are known once loaded: checked then */
+	if (d->loader.skel && rules_check_sources(d, rb, err, errlen))
 		goto out;
 	if (d->loader.skel && loader_set_rules(&d->loader, rb)) {
 		snprintf(err, errlen, "updating the BPF rules: %s",
@@ -209,6 +227,52 @@ int rules_apply_text(struct daemon *d, const char *name, const char *text,
 		return -1;
 	}
 	return install(d, &next, true, "load_rules", name, err, errlen);
+}
+
+static bool same_watches(const struct rulebank *a, const struct rulebank *b)
+{
+	return a->nentry == b->nentry && a->nname == b->nname &&
+	       !memcmp(a->wkey, b->wkey, a->nentry * sizeof(a->wkey[0])) &&
+	       !memcmp(a->wval, b->wval, a->nentry * sizeof(a->wval[0])) &&
+	       !memcmp(a->nkey, b->nkey, a->nname * sizeof(a->nkey[0])) &&
+	       !memcmp(a->nval, b->nval, a->nname * sizeof(a->nval[0]));
+}
+
+/*
+ * A watched path's directory changed (the BPF side bumped watch_changes):
+ * the watched paths are looked up again, and the rules swapped in if an
+ * inode changed (a file replaced by rename, deleted, created). Until then,
+ * a few milliseconds, the new file is not watched.
+ */
+void rules_watch_refresh(struct daemon *d)
+{
+	uint64_t changes;
+	struct rulebank *rb;
+	char err[RULE_ERR_MAX];
+
+	if (!d->loader.skel || !d->bank || !d->bank->nwatch)
+		return;
+	changes = loader_watch_changes(&d->loader);
+	if (changes == d->watch_changes_seen)
+		return;
+	d->watch_changes_seen = changes;
+	rb = calloc(1, sizeof(*rb));
+	if (!rb)
+		return;
+	if (rulebank_compile(&d->rules, d->rules_present, &d->keys, rb, err,
+			     sizeof(err)) ||
+	    same_watches(rb, d->bank)) {
+		free(rb);
+		return;
+	}
+	if (loader_set_rules(&d->loader, rb)) {
+		daemon_msg(d, LOG_ERR, "updating the watched inodes: %s",
+			   strerror(errno));
+		free(rb);
+		return;
+	}
+	free(d->bank);
+	d->bank = rb;
 }
 
 void rules_status(struct daemon *d, struct strbuf *out)

@@ -30,7 +30,7 @@ static const char base_text[] =
 /* x86_64 numbers of wire.h's capture list. */
 #define NR(name, nr, kind) nr,
 static const int captured[] = {
-	BA_EXEC_SYSCALLS(NR) BA_CALL_SYSCALLS(NR)
+	BA_EXEC_SYSCALLS(NR) BA_CALL_SYSCALLS(NR) BA_WATCH_SYSCALLS(NR)
 };
 #undef NR
 

@@ -10,7 +10,8 @@
 # 4. a configuration that does not match the pinned set: drained and
 #    replaced, its losses reported;
 # 5. bpfauditd --unload stops a running daemon, removes the pins and the
-#    programs.
+#    programs;
+# 6. a file watch keeps watching while no daemon runs.
 . "$TESTLIB"
 need_root
 need_cmd setpriv ausearch bpftool
@@ -188,4 +189,22 @@ check "none of its programs is left (bpftool prog show)" [ "$left" -eq 0 ]
 out=$("$BPFAUDITD" --unload -c "$A/bpfauditd.conf" 2>&1)
 check "--unload with nothing pinned is fine" [ $? -eq 0 ]
 check "... and says so" grep -q "nothing pinned" <<<"$out"
+
+# --- 6. a file watch over a restart ---------------------------------------
+# The watch source attaches one program to many tracepoints: each of its
+# links is pinned, so a change while no daemon runs is still seen.
+W=$T/w
+mkdir -p "$W/files"
+echo data >"$W/files/watched"
+write_conf "$W" "events=exec,watch"
+mkdir -p "$W/rules.d"
+echo "-w $W/files/watched -p wa -k rwatch" >"$W/rules.d/watch.rules"
+start_daemon "$W" || exit 1
+stop_daemon
+chmod 0600 "$W/files/watched"
+restart "$W" || exit 1
+check "the watch's set is taken over" started_as "$W" reused
+check "a chmod of the watched file while no daemon ran is logged" \
+	wait_for 10 grep -q '^type=SYSCALL .*syscall=268 .*key="rwatch"' "$W/log/audit.log"
+stop_daemon
 finish

@@ -95,7 +95,7 @@ check "a bad rule via -R fails" [ $? -ne 0 ]
 check "the error names the file and the line" grep -q "bad.rules:1: " <<<"$out"
 check "the running rules are unchanged" \
 	grep -q -- "-F key=never_here" <("${CTL[@]}" -l)
-printf -- '-a always,exit -S open\n' >"$T/rules.d/30-bad.rules"
+printf -- '-a always,exit -S stat\n' >"$T/rules.d/30-bad.rules"
 check "reload with a broken rules.d file fails" sh -c "! '${CTL[0]}' -S '$T/ctl.sock' reload >/dev/null"
 check "... and keeps the running rules" \
 	grep -q -- "-F key=never_here" <("${CTL[@]}" -l)

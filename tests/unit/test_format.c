@@ -1136,6 +1136,171 @@ static void expect_join(const char *comps, size_t len, const char *want)
 	strbuf_free(&sb);
 }
 
+/* ---- watch kind (file calls) ------------------------------------ */
+
+/* A file call by pid 3001 in /tmp, with the inodes the BPF side saw. */
+static void watch_event(struct ba_event *ev, uint32_t nr, const char *name,
+			const char *name2)
+{
+	memset(ev, 0, sizeof(*ev));
+	golden_exec_header(&ev->hdr, 3001, "mv");
+	ev->hdr.kind = BA_KIND_WATCH;
+	ev->hdr.syscall = nr;
+	ev->have_header = true;
+	ev->key = "wkey";
+	golden_set_path(ev, BA_FIELD_CWD, "/tmp");
+	golden_set_str(ev, BA_FIELD_PROCTITLE, "mv");
+	if (name)
+		golden_set_str(ev, BA_FIELD_NAME, name);
+	if (name2)
+		golden_set_str(ev, BA_FIELD_NAME2, name2);
+}
+
+static void watch_obj(struct ba_event *ev, uint64_t ino, uint32_t mode,
+		      uint64_t parent, uint32_t flags)
+{
+	struct ba_watch *w = &ev->hdr.x.watch;
+	struct ba_watch_obj *o = &w->obj[w->nobj++];
+
+	o->file = golden_file(ino, GOLDEN_DEV(254, 0), mode);
+	o->parent_ino = parent;
+	o->flags = flags;
+}
+
+/* The PATH lines of @text, "item name nametype inode" each. */
+static void assert_paths(const char *text, const char *const *want, int n)
+{
+	const char *l = text;
+	int i = 0;
+
+	while ((l = strstr(l, "type=PATH "))) {
+		char got[256], name[128], type[16];
+		unsigned long long ino = 0;
+		int item;
+		const char *in = strstr(l, " inode=");
+		const char *eol = strchr(l, '\n');
+
+		assert_true(i < n);
+		assert_int_equal(sscanf(strstr(l, "item="), "item=%d name=%127s",
+					&item, name), 2);
+		assert_int_equal(sscanf(strstr(l, "nametype="), "nametype=%15s",
+					type), 1);
+		if (in && in < eol)
+			sscanf(in, " inode=%llu", &ino);
+		snprintf(got, sizeof(got), "%d %s %s %llu", item, name, type,
+			 ino);
+		assert_string_equal(got, want[i]);
+		i++;
+		l = eol;
+	}
+	assert_int_equal(i, n);
+}
+
+/* rename over a file: both directories, old (DELETE), the replaced file
+ * (DELETE), new (CREATE), as kernel audit lists them. */
+static void test_watch_rename_replacing(void **state)
+{
+	static const char *const types[] = {
+		"SYSCALL", "CWD", "PATH", "PATH", "PATH", "PATH", "PATH",
+		"PROCTITLE",
+	};
+	static const struct au_want want[] = {
+		{ 0, "syscall", "82", "rename" },
+		{ 0, "items", "5", NULL },
+		{ 0, "key", "\"wkey\"", "wkey" },
+		{ 6, "nametype", "CREATE", NULL },
+	};
+	static const char *const paths[] = {
+		"0 \"/d/\" PARENT 10", "1 \"/d/\" PARENT 10",
+		"2 \"/d/o\" DELETE 21", "3 \"/d/f\" DELETE 20",
+		"4 \"/d/f\" CREATE 21",
+	};
+	struct ba_event ev;
+	char *text;
+	int records;
+
+	(void)state;
+	watch_event(&ev, 82, "/d/o", "/d/f");
+	watch_obj(&ev, 10, 040755, 2, BA_WOBJ_STAMPED);
+	watch_obj(&ev, 21, 0100644, 10, BA_WOBJ_STAMPED);
+	watch_obj(&ev, 20, 0100600, 10, BA_WOBJ_STAMPED);
+	ev.hdr.x.watch.obj[1].nlink = 1;
+	text = format(&ev, &st6, &records);
+	assert_int_equal(records, 8);
+	assert_int_equal(records, count_lines(text));
+	assert_paths(text, paths, 5);
+	check_auparse(text, &st6, types, 8, want,
+		      sizeof(want) / sizeof(want[0]));
+	free(text);
+	/* tmpfs stamps the replaced file (no link left) first */
+	ev.hdr.x.watch.obj[1] = ev.hdr.x.watch.obj[2];
+	ev.hdr.x.watch.obj[2].file.ino = 21;
+	ev.hdr.x.watch.obj[2].file.mode = 0100644;
+	ev.hdr.x.watch.obj[2].nlink = 1;
+	text = format(&ev, &st6, &records);
+	assert_paths(text, paths, 5);
+	free(text);
+	event_free(&ev);
+}
+
+/* symlink: the directory, the target (never looked up), the new link;
+ * the new inode had no name when stamped. */
+static void test_watch_symlink(void **state)
+{
+	static const char *const paths[] = {
+		"0 \"/d/\" PARENT 10", "1 \"x\" UNKNOWN 0",
+		"2 \"/d/l\" CREATE 30",
+	};
+	struct ba_event ev;
+	char *text;
+	int records;
+
+	(void)state;
+	watch_event(&ev, 266, "/d/l", "x");
+	watch_obj(&ev, 30, 0120777, 0, BA_WOBJ_STAMPED);
+	watch_obj(&ev, 10, 040755, 2, BA_WOBJ_STAMPED);
+	text = format(&ev, &st6, &records);
+	assert_int_equal(records, 6);
+	assert_non_null(strstr(text, " items=3 "));
+	assert_paths(text, paths, 3);
+	free(text);
+	event_free(&ev);
+}
+
+/* O_CREAT: PARENT and CREATE only if the call made the file (it stamped
+ * the directory); a relative name's directory is the cwd. */
+static void test_watch_open_creat(void **state)
+{
+	static const char *const made[] = {
+		"0 \"/tmp\" PARENT 10", "1 \"f\" CREATE 40",
+	};
+	static const char *const existing[] = { "0 \"f\" NORMAL 40" };
+	struct ba_event ev;
+	char *text;
+	int records;
+
+	(void)state;
+	watch_event(&ev, 257, "f", NULL);
+	ev.hdr.args[2] = 0101;	/* O_CREAT | O_WRONLY */
+	watch_obj(&ev, 40, 0100644, 10, BA_WOBJ_OPENED | BA_WOBJ_STAMPED);
+	watch_obj(&ev, 10, 040755, 2, BA_WOBJ_PARENT | BA_WOBJ_STAMPED);
+	text = format(&ev, &st6, &records);
+	assert_paths(text, made, 2);
+	free(text);
+	ev.hdr.x.watch.obj[1].flags = BA_WOBJ_PARENT;
+	text = format(&ev, &st6, &records);
+	assert_int_equal(records, 4);
+	assert_paths(text, existing, 1);
+	free(text);
+	/* ftruncate names nothing */
+	ev.hdr.syscall = 77;
+	text = format(&ev, &st6, &records);
+	assert_int_equal(records, 3);
+	assert_non_null(strstr(text, " items=0 "));
+	free(text);
+	event_free(&ev);
+}
+
 static void test_join_path(void **state)
 {
 	struct strbuf sb;
@@ -1787,6 +1952,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec_elf),
+		cmocka_unit_test(test_watch_rename_replacing),
+		cmocka_unit_test(test_watch_symlink),
+		cmocka_unit_test(test_watch_open_creat),
 		cmocka_unit_test(test_exec_appends),
 		cmocka_unit_test(test_exec_script),
 		cmocka_unit_test(test_exec_script_unknown_file),

@@ -55,6 +55,11 @@ control_socket = $d/ctl.sock
 pin_dir = /sys/fs/bpf/bpfaudit-$mode
 attach_mode = $mode
 CONF
+	# file watches run in tracepoint mode only: a forced lsm or fentry
+	# mode would refuse to start with them on
+	[ "$mode" = tracepoint ] ||
+		echo "events = exec mmap socket bpf cred ptrace module" \
+			>>"$d/bpfauditd.conf"
 	"$BPFAUDITD" -f -c "$d/bpfauditd.conf" >"$d/daemon.out" 2>&1 &
 	dpid=$!
 	if ! wait_grep 240 DAEMON_START "$d/log/audit.log"; then

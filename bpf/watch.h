@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File watches (kind BA_KIND_WATCH): which inodes a file call touched, and
+ * whether one of them is watched (path=: the inode itself; dir=: it or a
+ * directory above it). Opens give their file through the new descriptor,
+ * descriptor calls through theirs (those kernel audit names: fchmod,
+ * fchown, f*xattr); path calls are seen through the
+ * kernel's ctime tracepoints (6.13+), which fire on every inode the call
+ * changes: the object, its directory, a new inode. Only changed inodes are
+ * seen that way, so a path call that fails is not.
+ */
+#ifndef BPFAUDIT_WATCH_H
+#define BPFAUDIT_WATCH_H
+
+#include "syscall.h"
+
+/* Filled by the daemon, per bank (struct ba_watch_key.bank). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BA_WATCH_ENTRIES);
+	__type(key, struct ba_watch_key);
+	__type(value, struct ba_watch_val);
+} watches SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BA_WATCHES_MAX);
+	__type(key, struct ba_watch_name_key);
+	__type(value, struct ba_watch_val);
+} watch_names SEC(".maps");
+
+/* Bumped when the directory of a watched path changed: the daemon then
+ * looks the watched paths up again (a file may have been replaced). */
+volatile __u64 watch_changes;
+
+/* How many directories above an inode a dir= watch is looked for. */
+#define WATCH_DEPTH_MAX 32
+#define O_CREAT_FLAG 0100
+
+#define NR_OPEN 2
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+
+static __always_inline struct ba_watch_val *watch_lookup(struct inode *inode,
+							 __u32 bank)
+{
+	struct ba_watch_key k = {};
+
+	if (!inode)
+		return NULL;
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	k.bank = bank;
+	return bpf_map_lookup_elem(&watches, &k);
+}
+
+struct watch_walk {
+	struct dentry *dentry;
+	__u64 hits;
+	__u32 bank;
+};
+
+/* One directory up: does a dir= watch start there? (d_parent stops at the
+ * file system's root, as kernel audit's tree walk does.) */
+static long watch_walk_step(__u32 i, struct watch_walk *w)
+{
+	struct dentry *d = w->dentry, *parent = BPF_CORE_READ(d, d_parent);
+	struct ba_watch_val *v;
+
+	if (!parent || parent == d)
+		return 1;
+	v = watch_lookup(BPF_CORE_READ(parent, d_inode), w->bank);
+	if (v)
+		w->hits |= v->dir_mask;
+	w->dentry = parent;
+	return 0;
+}
+
+/* A name of the inode, if it has one yet (a new inode has none). */
+static __always_inline struct dentry *inode_alias(struct inode *inode)
+{
+	struct hlist_node *first = BPF_CORE_READ(inode, i_dentry.first);
+
+	if (!first)
+		return NULL;
+	return (void *)first -
+	       bpf_core_field_offset(struct dentry, d_u.d_alias);
+}
+
+/* The place of inode (@ino, @dev) in the call's objects, or -1. */
+static __always_inline int watch_obj_find(const struct ba_watch *w, __u64 ino,
+					  __u32 dev)
+{
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		if (i >= n)
+			break;
+		if (w->obj[i].file.ino == ino && w->obj[i].file.dev == dev)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The call touched @inode (named by @dentry, or by its first alias): keep
+ * its identity for the PATH records and add the watches it matches.
+ */
+static __always_inline void watch_note(struct call_state *s,
+				       struct inode *inode,
+				       struct dentry *dentry, __u32 flags)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	struct watch_walk walk = { .bank = rules_bank & 1 };
+	struct ba_watch_val *v;
+	__u32 n = w->nobj;
+	int seen;
+
+	if (!inode)
+		return;
+	seen = watch_obj_find(w, BPF_CORE_READ(inode, i_ino),
+			      BPF_CORE_READ(inode, i_sb, s_dev));
+	if (seen >= 0 && seen < BA_WATCH_OBJS) {
+		w->obj[seen].flags |= flags;
+		/* tmpfs stamps a file it unlinks before dropping the link,
+		 * then again: the last count tells a removed file */
+		w->obj[seen].nlink = BPF_CORE_READ(inode, __i_nlink);
+		/* a file opened or used is complete: a new one was stamped
+		 * before its mode had the umask applied */
+		if (flags & BA_WOBJ_OPENED)
+			inode_fill(&w->obj[seen].file, inode);
+		return;
+	}
+	if (!dentry)
+		dentry = inode_alias(inode);
+	if (n < BA_WATCH_OBJS) {
+		struct ba_watch_obj *o = &w->obj[n];
+
+		s->inodes[n] = inode;
+		inode_fill(&o->file, inode);
+		o->nlink = BPF_CORE_READ(inode, __i_nlink);
+		o->flags = flags;
+		o->parent_ino = 0;
+		if (dentry)
+			o->parent_ino =
+				BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+		w->nobj = n + 1;
+	} else {
+		w->flags |= BA_WATCH_OBJS_LOST;
+	}
+	v = watch_lookup(inode, walk.bank);
+	if (v) {
+		w->hits |= v->path_mask | v->dir_mask;
+		if (v->parent_mask)
+			__sync_fetch_and_add(&watch_changes, 1);
+	}
+	if (!dentry)
+		return;
+	walk.dentry = dentry;
+	bpf_loop(WATCH_DEPTH_MAX, watch_walk_step, &walk, 0);
+	w->hits |= walk.hits;
+}
+
+static __always_inline void watch_note_file(struct call_state *s,
+					    struct file *f, __u32 flags)
+{
+	if (f)
+		watch_note(s, BPF_CORE_READ(f, f_inode),
+			   BPF_CORE_READ(f, f_path.dentry), flags);
+}
+
+/* perm=x: an exec's image file, when rules (and so watches) are on. */
+static __always_inline void watch_note_exec(struct call_state *s,
+					    struct linux_binprm *bprm)
+{
+	if (rules_mode == BA_RULES_ACTIVE)
+		watch_note_file(s, BPF_CORE_READ(bprm, file), BA_WOBJ_OPENED);
+}
+
+/* Entry: the names' user pointers, openat2's flags, and a descriptor
+ * call's file (kernel audit notes it at entry: failed calls match too). */
+static __always_inline void watch_enter(struct call_state *s)
+{
+	struct ba_watch_call a = ba_watch_call_of(s->hdr.syscall);
+	struct task_struct *task;
+	__u64 flags = 0;
+
+	if (a.name >= 0 && a.name < 6)
+		s->filename = s->hdr.args[a.name];
+	if (a.name2 >= 0 && a.name2 < 6)
+		s->filename2 = s->hdr.args[a.name2];
+	if (s->hdr.syscall == NR_OPENAT2 &&
+	    !bpf_probe_read_user(&flags, sizeof(flags), (void *)s->hdr.args[2]))
+		s->hdr.x.watch.open_flags = flags;
+	if (a.kind != BA_WC_FD)
+		return;
+	task = bpf_get_current_task_btf();
+	watch_note_file(s, fd_file(task, s->hdr.args[0]), BA_WOBJ_OPENED);
+}
+
+static __always_inline __u64 watch_open_flags(const struct ba_header *h)
+{
+	switch (h->syscall) {
+	case NR_OPEN:
+		return h->args[1];
+	case NR_OPENAT:
+		return h->args[2];
+	case NR_OPENAT2:
+		return h->x.watch.open_flags;
+	}
+	return O_CREAT_FLAG | 1; /* creat: O_CREAT | O_WRONLY */
+}
+
+/* The inodes the call created were stamped before they were complete (no
+ * name yet, the umask not applied): read them again once it succeeded. */
+static __always_inline void watch_refresh_new(struct call_state *s)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		struct ba_watch_obj *o = &w->obj[i];
+		struct dentry *dentry;
+		struct inode *inode;
+
+		if (i >= n)
+			break;
+		inode = s->inodes[i];
+		if (o->parent_ino || !inode)
+			continue;
+		inode_fill(&o->file, inode);
+		dentry = inode_alias(inode);
+		if (dentry)
+			o->parent_ino =
+				BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+	}
+}
+
+/*
+ * A name the call made (create, link, rename onto it) that is a watched
+ * path: the watch matches, and the new inode is watched at once (the
+ * daemon's next look-up of the paths puts it in both banks).
+ */
+static __always_inline void watch_new_name(struct call_state *s,
+					   const struct ba_watch_obj *o,
+					   struct inode *inode)
+{
+	struct dentry *dentry = inode_alias(inode);
+	struct ba_watch_name_key k = {};
+	struct ba_watch_key wk = {};
+	struct ba_watch_val *v;
+
+	if (!dentry)
+		return;
+	k.parent_ino = BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+	k.dev = o->file.dev;
+	k.bank = rules_bank & 1;
+	if (bpf_probe_read_kernel_str(k.name, sizeof(k.name),
+				      BPF_CORE_READ(dentry, d_name.name)) < 0)
+		return;
+	v = bpf_map_lookup_elem(&watch_names, &k);
+	if (!v)
+		return;
+	s->hdr.x.watch.hits |= v->path_mask | v->dir_mask;
+	wk.ino = o->file.ino;
+	wk.dev = o->file.dev;
+	wk.bank = k.bank;
+	bpf_map_update_elem(&watches, &wk, v, BPF_NOEXIST);
+}
+
+/* Every inode the call touched, by the name it has now. */
+static __always_inline void watch_new_names(struct call_state *s)
+{
+	struct ba_watch *w = &s->hdr.x.watch;
+	__u32 i, n = w->nobj;
+
+	for (i = 0; i < BA_WATCH_OBJS; i++) {
+		if (i >= n)
+			break;
+		if (s->inodes[i])
+			watch_new_name(s, &w->obj[i], s->inodes[i]);
+	}
+}
+
+/* Exit, before the rules: the file an open returned, and for O_CREAT the
+ * directory it was looked up in (kernel audit's PARENT item). */
+static __always_inline void
+watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
+{
+	__u8 kind = ba_watch_call_of(s->hdr.syscall).kind;
+	struct file *f;
+
+	if (ret == 0 && kind == BA_WC_CREATE)
+		watch_refresh_new(s);
+	if (kind == BA_WC_OPEN && ret >= 0) {
+		f = fd_file(task, ret);
+		watch_note_file(s, f, BA_WOBJ_OPENED);
+		if (f && (watch_open_flags(&s->hdr) & O_CREAT_FLAG)) {
+			struct dentry *dir =
+				BPF_CORE_READ(f, f_path.dentry, d_parent);
+
+			watch_note(s, BPF_CORE_READ(dir, d_inode), dir,
+				   BA_WOBJ_PARENT);
+		} else {
+			return;
+		}
+	}
+	if (ret >= 0 && kind != BA_WC_NONE && kind != BA_WC_FD &&
+	    kind != BA_WC_PATH && kind != BA_WC_REMOVE)
+		watch_new_names(s);
+}
+
+/* Exit, the event wanted: the names as the caller gave them, and cwd. */
+static __always_inline void watch_capture(struct call_state *s,
+					  struct task_struct *task)
+{
+	call_capture_cwd(s, task);
+	if (s->filename)
+		emit_string(s->hdr.kind, s->hdr.promise, BA_FIELD_NAME,
+			    (void *)s->filename, true, &s->tally);
+	if (s->filename2)
+		emit_string(s->hdr.kind, s->hdr.promise, BA_FIELD_NAME2,
+			    (void *)s->filename2, true, &s->tally);
+}
+
+/* An inode's ctime was stamped: by the current call, if it is a file call. */
+static __always_inline void watch_stamped(struct inode *inode)
+{
+	struct call_state *s;
+
+	/* every write stamps its file: only rules make file calls a state */
+	if (rules_mode != BA_RULES_ACTIVE)
+		return;
+	s = call_current();
+	/* ftruncate and fallocate name nothing: kernel audit matches no
+	 * watch on them */
+	if (s && s->hdr.kind == BA_KIND_WATCH &&
+	    ba_watch_call_of(s->hdr.syscall).kind != BA_WC_NONE)
+		watch_note(s, inode, NULL, BA_WOBJ_STAMPED);
+}
+
+SEC("tp_btf/inode_set_ctime_to_ts")
+int BPF_PROG(watch_ctime_set, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+SEC("tp_btf/ctime_ns_xchg")
+int BPF_PROG(watch_ctime_xchg, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+SEC("tp_btf/ctime_xchg_skip")
+int BPF_PROG(watch_ctime_skip, struct inode *inode)
+{
+	watch_stamped(inode);
+	return 0;
+}
+
+#endif /* BPFAUDIT_WATCH_H */
