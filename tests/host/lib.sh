@@ -88,11 +88,15 @@ wait_for() {
 	return 1
 }
 
+# How long bpfauditd may take to start: probing the attach modes and
+# loading every source's programs takes 10-20 s on a busy 2-CPU machine.
+START_WAIT=${START_WAIT:-120}
+
 # start_daemon DIR: bpfauditd in the foreground on DIR's config.
 start_daemon() {
 	"$BPFAUDITD" -f -c "$1/bpfauditd.conf" >"$1/daemon.out" 2>&1 &
 	DPID=$!
-	if ! wait_for 30 grep -q DAEMON_START "$1/log/audit.log"; then
+	if ! wait_for "$START_WAIT" grep -q DAEMON_START "$1/log/audit.log"; then
 		echo "# bpfauditd did not start:"
 		sed 's/^/# /' "$1/daemon.out"
 		return 1

@@ -72,7 +72,7 @@ unshare -m --propagation private bash "$T/ns.sh" >"$T/daemon.out" 2>&1 &
 DPID=$!
 stop_syslogd() { [ -s "$T/syslogd.pid" ] && kill "$(cat "$T/syslogd.pid")" 2>/dev/null; }
 trap 'stop_syslogd; cleanup' EXIT
-if ! wait_for 30 grep -q DAEMON_START "$LOG"; then
+if ! wait_for "$START_WAIT" grep -q DAEMON_START "$LOG"; then
 	sed 's/^/# /' "$T/daemon.out"
 	exit 1
 fi

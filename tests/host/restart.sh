@@ -38,7 +38,7 @@ restart() {
 	before=$(starts "$1")
 	"$BPFAUDITD" -f -c "$1/bpfauditd.conf" >>"$1/daemon.out" 2>&1 &
 	DPID=$!
-	wait_for 30 sh -c "[ \$(grep -c '^type=DAEMON_START ' '$1/log/audit.log') -gt $before ]"
+	wait_for "$START_WAIT" sh -c "[ \$(grep -c '^type=DAEMON_START ' '$1/log/audit.log') -gt $before ]"
 }
 last_start() { grep '^type=DAEMON_START ' "$1/log/audit.log" | tail -n 1; }
 # started_as DIR loaded|reused: what the last DAEMON_START says

@@ -63,7 +63,7 @@ start_sink_daemon() {
 	before=$(grep -c "^node=$NODE type=DAEMON_START " "$ALOG")
 	"$BPFAUDITD" -f -c "$T/b/bpfauditd.conf" >>"$T/b/daemon.out" 2>&1 &
 	DPID=$!
-	wait_for 30 sh -c "[ \$(grep -c '^node=$NODE type=DAEMON_START ' '$ALOG') -gt $before ]" ||
+	wait_for "$START_WAIT" sh -c "[ \$(grep -c '^node=$NODE type=DAEMON_START ' '$ALOG') -gt $before ]" ||
 		{ sed 's/^/# /' "$T/b/daemon.out"; return 1; }
 }
 start_sink_daemon || { not_ok "bpfauditd started with sink = auditd"; finish; exit 1; }
