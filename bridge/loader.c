@@ -611,6 +611,22 @@ static size_t state_len(void)
 	return (sizeof(struct ba_daemon_state) + page - 1) / page * page;
 }
 
+/* Sets every map fd the loader holds to -1, closing them first if asked
+ * (fds opened from pins; the skeleton closes its own). */
+static void map_fds_forget(struct loader *l, bool close_them)
+{
+	int *fds[] = { &l->events_fd, &l->loss_fd,  &l->rules_fd,
+		       &l->bss_fd,    &l->state_fd, &l->watches_fd,
+		       &l->watch_names_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (close_them && *fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 /* Loads and attaches the chosen variants, then pins the set. */
 static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 		      const struct rulebank *rules, char *err, size_t errlen)
@@ -687,8 +703,7 @@ int loader_open(struct loader *l, const struct bpfaudit_config *cfg,
 
 	memset(l, 0, sizeof(*l));
 	l->pin_lock = lock;
-	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
-	l->watches_fd = l->watch_names_fd = -1;
+	map_fds_forget(l, false);
 	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
 	l->ncpus = libbpf_num_possible_cpus();
@@ -809,27 +824,13 @@ void loader_release(struct loader *l)
 	} else if (l->reused) {
 		if (l->bss)
 			munmap(l->bss, l->bss_len);
-		if (l->events_fd >= 0)
-			close(l->events_fd);
-		if (l->loss_fd >= 0)
-			close(l->loss_fd);
-		if (l->rules_fd >= 0)
-			close(l->rules_fd);
-		if (l->bss_fd >= 0)
-			close(l->bss_fd);
-		if (l->state_fd >= 0)
-			close(l->state_fd);
-		if (l->watches_fd >= 0)
-			close(l->watches_fd);
-		if (l->watch_names_fd >= 0)
-			close(l->watch_names_fd);
+		map_fds_forget(l, true);	/* opened from the pins */
 	}
 	while (l->nprogs > 0)
 		if (l->prog_fds[--l->nprogs] >= 0)
 			close(l->prog_fds[l->nprogs]);
 	l->bss = NULL;
-	l->events_fd = l->loss_fd = l->rules_fd = l->bss_fd = l->state_fd = -1;
-	l->watches_fd = l->watch_names_fd = -1;
+	map_fds_forget(l, false);
 }
 
 void loader_close(struct loader *l)
