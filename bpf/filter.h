@@ -28,9 +28,15 @@ volatile __u64 rules_syscalls[2][BA_SYSCALL_WORDS];
 
 static __always_inline bool syscall_in(const volatile __u64 *words, __u32 nr)
 {
+	__u32 word = nr / 64;
+
 	if (nr >= BA_SYSCALL_WORDS * 64)
 		return false;
-	return words[nr / 64] & (1ull << (nr % 64));
+	/* The mask restates the bound: when the compiler spills nr, older
+	 * verifiers (6.1) lose it and refuse the access. barrier_var()
+	 * keeps the compiler from dropping the mask as redundant. */
+	barrier_var(word);
+	return words[word & (BA_SYSCALL_WORDS - 1)] & (1ull << (nr % 64));
 }
 
 /* At entry: could any rule want this syscall at all? */

@@ -110,9 +110,27 @@ valgrind_tier() {
 	echo "# valgrind: $BPFAUDITD"
 	write_conf "$vt"
 	vlog=$vt/valgrind.log
-	# libbpf's bpf_map_create() zeroes its bpf_attr only up to the size
-	# it passes to bpf(2); valgrind 3.19 checks fields past that size.
+	# libbpf's bpf_map_create() and bpf_map_get_next_key() zero their
+	# bpf_attr only up to the size they pass to bpf(2); valgrind 3.19
+	# checks fields past that size. And a NULL key to get_next_key asks
+	# for the first key (bpf(2)), which valgrind takes for a bad pointer.
 	cat >"$vt/libbpf.supp" <<-'SUPP'
+	{
+	   libbpf-map-get-next-key-attr-flags
+	   Memcheck:Param
+	   bpf(attr->flags)
+	   fun:syscall
+	   ...
+	   fun:bpf_map_get_next_key
+	}
+	{
+	   libbpf-map-get-next-key-first-key
+	   Memcheck:Param
+	   bpf(attr->key)
+	   fun:syscall
+	   ...
+	   fun:bpf_map_get_next_key
+	}
 	{
 	   libbpf-map-create-attr-expected_attach_type
 	   Memcheck:Param
