@@ -77,14 +77,25 @@ static long watch_walk_step(__u32 i, struct watch_walk *w)
 }
 
 /* A name of the inode, if it has one yet (a new inode has none). */
+/* Newer kernels (7.x) keep d_alias outside the d_u union. */
+struct dentry___alias_out {
+	struct hlist_node d_alias;
+} __attribute__((preserve_access_index));
+
 static __always_inline struct dentry *inode_alias(struct inode *inode)
 {
 	struct hlist_node *first = BPF_CORE_READ(inode, i_dentry.first);
+	__u64 off;
 
 	if (!first)
 		return NULL;
-	return (void *)first -
-	       bpf_core_field_offset(struct dentry, d_u.d_alias);
+	if (bpf_core_field_exists(struct dentry, d_u.d_alias))
+		off = bpf_core_field_offset(struct dentry, d_u.d_alias);
+	else if (bpf_core_field_exists(struct dentry___alias_out, d_alias))
+		off = bpf_core_field_offset(struct dentry___alias_out, d_alias);
+	else
+		return NULL;
+	return (void *)first - off;
 }
 
 /* The place of inode (@ino, @dev) in the call's objects, or -1. */
