@@ -23,6 +23,7 @@ struct call_state {
 	__u64 filename;		/* user pointer to a name, if the kind has one */
 	__u64 filename2;	/* a second name (rename, link) */
 	struct inode *inodes[BA_WATCH_OBJS];	/* of hdr.x.watch.obj[] */
+	struct dentry *new_dentry;	/* a name a create hook saw */
 	struct emit_tally tally;
 };
 

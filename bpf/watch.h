@@ -4,10 +4,16 @@
  * whether one of them is watched (path=: the inode itself; dir=: it or a
  * directory above it). Opens give their file through the new descriptor,
  * descriptor calls through theirs (those kernel audit names: fchmod,
- * fchown, f*xattr); path calls are seen through the
- * kernel's ctime tracepoints (6.13+), which fire on every inode the call
- * changes: the object, its directory, a new inode. Only changed inodes are
- * seen that way, so a path call that fails is not.
+ * fchown, f*xattr). Path calls are seen, by attach mode:
+ * - tracepoint: through the kernel's ctime tracepoints (6.13+), which fire
+ *   on every inode the call changes: the object, its directory, a new
+ *   inode. Only changed inodes are seen that way, so a path call that
+ *   fails is not, and chmod's or chown's object shows its new mode/owner.
+ * - fentry, lsm: through the security hooks of the path calls
+ *   (security_path_*, security_inode_*xattr), which name the objects
+ *   before the call acts, as kernel audit's lookups do: a call that is
+ *   then refused is seen too. The syscall's entry and exit are the same
+ *   tracepoint programs in every mode.
  */
 #ifndef BPFAUDIT_WATCH_H
 #define BPFAUDIT_WATCH_H
@@ -299,8 +305,13 @@ static __always_inline void
 watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 {
 	__u8 kind = ba_watch_call_of(s->hdr.syscall).kind;
+	struct dentry *made = s->new_dentry;
 	struct file *f;
 
+	/* fentry, lsm: the name a create hook saw has its inode now */
+	if (ret == 0 && kind == BA_WC_CREATE && made)
+		watch_note(s, BPF_CORE_READ(made, d_inode), made,
+			   BA_WOBJ_STAMPED);
 	if (ret == 0 && kind == BA_WC_CREATE)
 		watch_refresh_new(s);
 	if (kind == BA_WC_OPEN && ret >= 0) {
@@ -334,19 +345,29 @@ static __always_inline void watch_capture(struct call_state *s,
 			    (void *)s->filename2, true, &s->tally);
 }
 
-/* An inode's ctime was stamped: by the current call, if it is a file call. */
-static __always_inline void watch_stamped(struct inode *inode)
+/* The file call the current task is in, if it names objects. */
+static __always_inline struct call_state *watch_call_now(void)
 {
 	struct call_state *s;
 
 	/* every write stamps its file: only rules make file calls a state */
 	if (rules_mode != BA_RULES_ACTIVE)
-		return;
+		return NULL;
 	s = call_current();
 	/* ftruncate and fallocate name nothing: kernel audit matches no
 	 * watch on them */
 	if (s && s->hdr.kind == BA_KIND_WATCH &&
 	    ba_watch_call_of(s->hdr.syscall).kind != BA_WC_NONE)
+		return s;
+	return NULL;
+}
+
+/* An inode's ctime was stamped: by the current call, if it is a file call. */
+static __always_inline void watch_stamped(struct inode *inode)
+{
+	struct call_state *s = watch_call_now();
+
+	if (s)
 		watch_note(s, inode, NULL, BA_WOBJ_STAMPED);
 }
 
@@ -370,5 +391,173 @@ int BPF_PROG(watch_ctime_skip, struct inode *inode)
 	watch_stamped(inode);
 	return 0;
 }
+
+/*
+ * fentry and lsm modes: the security hooks of the path calls. Each notes
+ * the objects as kernel audit's lookups leave them: the object (or victim)
+ * first, then its directory; a name to be made is kept until the exit.
+ * Every object is marked STAMPED, "the call acts on it", as the ctime
+ * tracepoints mark what it changed.
+ */
+static __always_inline void hook_dentry(struct call_state *s,
+					struct dentry *dentry)
+{
+	if (dentry)
+		watch_note(s, BPF_CORE_READ(dentry, d_inode), dentry,
+			   BA_WOBJ_STAMPED);
+}
+
+static __always_inline void hook_path(struct call_state *s,
+				      const struct path *path)
+{
+	if (path)
+		hook_dentry(s, BPF_CORE_READ(path, dentry));
+}
+
+/* unlink, rmdir: the victim, then its directory. */
+static __always_inline void watch_hook_remove(const struct path *dir,
+					      struct dentry *victim)
+{
+	struct call_state *s = watch_call_now();
+
+	if (!s)
+		return;
+	hook_dentry(s, victim);
+	hook_path(s, dir);
+}
+
+/* mkdir, mknod (and a creating open), symlink: the directory; the new
+ * inode is read at the exit. */
+static __always_inline void watch_hook_create(const struct path *dir,
+					      struct dentry *dentry)
+{
+	struct call_state *s = watch_call_now();
+
+	if (!s)
+		return;
+	hook_path(s, dir);
+	s->new_dentry = dentry;
+}
+
+/* link: the inode (in the new name's directory, as kernel audit's CREATE
+ * item shows it), then that directory. */
+static __always_inline void watch_hook_link(struct dentry *old,
+					    const struct path *new_dir)
+{
+	struct call_state *s = watch_call_now();
+	struct inode *inode;
+	__u64 dir_ino;
+	int i;
+
+	if (!s || !old || !new_dir)
+		return;
+	inode = BPF_CORE_READ(old, d_inode);
+	hook_dentry(s, old);
+	hook_path(s, new_dir);
+	if (!inode)
+		return;
+	i = watch_obj_find(&s->hdr.x.watch, BPF_CORE_READ(inode, i_ino),
+			   BPF_CORE_READ(inode, i_sb, s_dev));
+	dir_ino = BPF_CORE_READ(new_dir, dentry, d_inode, i_ino);
+	if (i >= 0 && i < BA_WATCH_OBJS)
+		s->hdr.x.watch.obj[i].parent_ino = dir_ino;
+}
+
+/* rename: the renamed inode, the one it replaces, both directories. */
+static __always_inline void watch_hook_rename(const struct path *old_dir,
+					      struct dentry *old,
+					      const struct path *new_dir,
+					      struct dentry *new)
+{
+	struct call_state *s = watch_call_now();
+
+	if (!s)
+		return;
+	hook_dentry(s, old);
+	hook_dentry(s, new);
+	hook_path(s, old_dir);
+	hook_path(s, new_dir);
+}
+
+/* chmod, chown, truncate, the *xattr calls, readlink: the object, as it
+ * is before. */
+static __always_inline void watch_hook_object(struct dentry *dentry)
+{
+	struct call_state *s = watch_call_now();
+
+	if (s)
+		hook_dentry(s, dentry);
+}
+
+/* fentry and lsm modes: the file an open is about to check (may_open,
+ * before the permission check): an open then refused is matched, as
+ * kernel audit's lookup records it. No LSM hook comes before the check. */
+SEC("fentry/may_open")
+int BPF_PROG(fentry_may_open, void *idmap, const struct path *path)
+{
+	struct call_state *s = watch_call_now();
+
+	if (s && path &&
+	    ba_watch_call_of(s->hdr.syscall).kind == BA_WC_OPEN) {
+		struct dentry *d = BPF_CORE_READ(path, dentry);
+
+		if (d)
+			watch_note(s, BPF_CORE_READ(d, d_inode), d,
+				   BA_WOBJ_OPENED);
+	}
+	return 0;
+}
+
+/* Both modes' programs of a hook: fentry on security_HOOK, and the BPF
+ * LSM hook, which never denies (it returns the verdict it was given, the
+ * argument after the hook's own: so they are all listed). */
+#define WATCH_HOOK(hook, body, args...)                                       \
+	SEC("fentry/security_" #hook)                                         \
+	int BPF_PROG(fentry_##hook, args)                                     \
+	{                                                                     \
+		body;                                                         \
+		return 0;                                                     \
+	}                                                                     \
+	SEC("lsm/" #hook)                                                     \
+	int BPF_PROG(lsm_##hook, args, int ret)                               \
+	{                                                                     \
+		body;                                                         \
+		return ret;                                                   \
+	}
+
+/* The hooks' arguments, the same from 6.1 to 7.2 (the first argument of
+ * the *xattr hooks is the mount's idmap, its user namespace before 6.3). */
+WATCH_HOOK(path_unlink, watch_hook_remove(dir, d),
+	   const struct path *dir, struct dentry *d)
+WATCH_HOOK(path_rmdir, watch_hook_remove(dir, d),
+	   const struct path *dir, struct dentry *d)
+WATCH_HOOK(path_mkdir, watch_hook_create(dir, d),
+	   const struct path *dir, struct dentry *d, unsigned long mode)
+WATCH_HOOK(path_mknod, watch_hook_create(dir, d),
+	   const struct path *dir, struct dentry *d, unsigned long mode,
+	   unsigned long dev)
+WATCH_HOOK(path_symlink, watch_hook_create(dir, d),
+	   const struct path *dir, struct dentry *d, const char *target)
+WATCH_HOOK(path_link, watch_hook_link(old, new_dir),
+	   struct dentry *old, const struct path *new_dir, struct dentry *n)
+WATCH_HOOK(path_rename, watch_hook_rename(od, o, nd, n),
+	   const struct path *od, struct dentry *o, const struct path *nd,
+	   struct dentry *n, unsigned long flags)
+WATCH_HOOK(path_chmod, watch_hook_object(BPF_CORE_READ(p, dentry)),
+	   const struct path *p, unsigned long mode)
+WATCH_HOOK(path_chown, watch_hook_object(BPF_CORE_READ(p, dentry)),
+	   const struct path *p, unsigned long uid, unsigned long gid)
+WATCH_HOOK(path_truncate, watch_hook_object(BPF_CORE_READ(p, dentry)),
+	   const struct path *p)
+WATCH_HOOK(inode_setxattr, watch_hook_object(d), void *idmap,
+	   struct dentry *d, const char *name, const void *value,
+	   unsigned long size, unsigned long flags)
+WATCH_HOOK(inode_removexattr, watch_hook_object(d), void *idmap,
+	   struct dentry *d, const char *name)
+/* the read-class path calls (BA_WATCH_HOOKED_SYSCALLS) */
+WATCH_HOOK(inode_readlink, watch_hook_object(d), struct dentry *d)
+WATCH_HOOK(inode_getxattr, watch_hook_object(d), struct dentry *d,
+	   const char *name)
+WATCH_HOOK(inode_listxattr, watch_hook_object(d), struct dentry *d)
 
 #endif /* BPFAUDIT_WATCH_H */

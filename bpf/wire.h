@@ -306,6 +306,17 @@ struct ba_header {
 	X(fgetxattr, 193, BA_KIND_WATCH)				\
 	X(flistxattr, 196, BA_KIND_WATCH)
 
+/* The read-class calls on a path: they change no inode, so only the
+ * security hooks see what they read (fentry and lsm modes); the
+ * tracepoint mode does not attach them. */
+#define BA_WATCH_HOOKED_SYSCALLS(X)					\
+	X(readlink, 89, BA_KIND_WATCH)					\
+	X(readlinkat, 267, BA_KIND_WATCH)				\
+	X(getxattr, 191, BA_KIND_WATCH)					\
+	X(lgetxattr, 192, BA_KIND_WATCH)				\
+	X(listxattr, 194, BA_KIND_WATCH)				\
+	X(llistxattr, 195, BA_KIND_WATCH)
+
 /* How a file call names its objects, as kernel audit's PATH items show
  * them, and which arguments are its path names (-1: none). */
 enum ba_watch_call_kind {
@@ -355,9 +366,15 @@ ba_watch_call_of(__u32 nr)
 	case 189:	/* lsetxattr */
 	case 197:	/* removexattr */
 	case 198:	/* lremovexattr */
+	case 89:	/* readlink */
+	case 191:	/* getxattr */
+	case 192:	/* lgetxattr */
+	case 194:	/* listxattr */
+	case 195:	/* llistxattr */
 		c = (struct ba_watch_call){ BA_WC_PATH, 0, -1 };
 		break;
 	case 260:	/* fchownat */
+	case 267:	/* readlinkat */
 	case 268:	/* fchmodat */
 		c = (struct ba_watch_call){ BA_WC_PATH, 1, -1 };
 		break;

@@ -44,14 +44,24 @@ struct variant {
 /* The one-syscall kinds (bpf/calls.h): their syscalls, by kind. */
 #define KIND_SYSCALLS 40
 #define KIND_EXTRAS 3
+#define KIND_HOOKS 15
+#define KIND_HOOKED 6
 
 static const struct {
 	int kind;
 	const char *syscalls[KIND_SYSCALLS];
 	const char *extra[KIND_EXTRAS];	/* BTF tracepoint programs it uses */
-	/* tracepoint mode: one entry and one exit program for every syscall,
-	 * attached to each one's tracepoints; no fentry/lsm variant yet */
+	/* one entry and one exit program for every syscall, attached to each
+	 * one's tracepoints, in every mode */
 	const char *shared_enter, *shared_exit;
+	/* with shared programs: what tells the mode apart, the BTF
+	 * tracepoints of tracepoint mode and the security hooks (programs
+	 * fentry_HOOK and lsm_HOOK) of the others */
+	const char *tp_extra[KIND_EXTRAS];
+	const char *hooks[KIND_HOOKS];
+	const char *fentry_extra[KIND_EXTRAS];	/* in fentry and lsm modes */
+	/* syscalls whose objects only the hooks see: no tracepoint mode */
+	const char *hooked[KIND_HOOKED];
 } call_kinds[] = {
 	{ .kind = BA_KIND_MMAP, .syscalls = { "mmap", "mprotect" } },
 	{ .kind = BA_KIND_SOCKET,
@@ -65,16 +75,23 @@ static const struct {
 	{ .kind = BA_KIND_MODULE,
 	  .syscalls = { "init_module", "finit_module", "delete_module" },
 	  .extra = { "module_loaded" } },
-	/* the inodes of path calls come from the ctime tracepoints (6.13+);
-	 * fentry/lsm variants on the security_inode_* hooks are to come */
+	/* the inodes of path calls come from the ctime tracepoints (6.13+)
+	 * or from the path calls' security hooks (bpf/watch.h) */
 	{ .kind = BA_KIND_WATCH,
 	  .syscalls = {
 #define WATCH_NAME(name, nr, kind) #name,
 		  BA_WATCH_SYSCALLS(WATCH_NAME)
-#undef WATCH_NAME
 	  },
-	  .extra = { "watch_ctime_set", "watch_ctime_xchg",
-		     "watch_ctime_skip" },
+	  .hooked = { BA_WATCH_HOOKED_SYSCALLS(WATCH_NAME) },
+#undef WATCH_NAME
+	  .tp_extra = { "watch_ctime_set", "watch_ctime_xchg",
+			"watch_ctime_skip" },
+	  .hooks = { "path_unlink", "path_rmdir", "path_mkdir", "path_mknod",
+		     "path_symlink", "path_link", "path_rename", "path_chmod",
+		     "path_chown", "path_truncate", "inode_setxattr",
+		     "inode_removexattr", "inode_readlink", "inode_getxattr",
+		     "inode_listxattr" },
+	  .fentry_extra = { "fentry_may_open" },
 	  .shared_enter = "tp_enter_watch", .shared_exit = "tp_exit_watch" },
 };
 
@@ -110,6 +127,23 @@ static struct variant call_variant(struct bpfaudit_bpf *s, int k,
 	for (i = 0; i < KIND_EXTRAS && call_kinds[k].extra[i]; i++)
 		v.progs[n++] = bpf_object__find_program_by_name(
 			s->obj, call_kinds[k].extra[i]);
+	for (i = 0; mode == ATTACH_TRACEPOINT && i < KIND_EXTRAS &&
+		    call_kinds[k].tp_extra[i]; i++)
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].tp_extra[i]);
+	for (i = 0; mode != ATTACH_TRACEPOINT && i < KIND_EXTRAS &&
+		    call_kinds[k].fentry_extra[i]; i++)
+		v.progs[n++] = bpf_object__find_program_by_name(
+			s->obj, call_kinds[k].fentry_extra[i]);
+	for (i = 0; mode != ATTACH_TRACEPOINT && i < KIND_HOOKS &&
+		    call_kinds[k].hooks[i]; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s_%s",
+			 mode == ATTACH_LSM ? "lsm" : "fentry",
+			 call_kinds[k].hooks[i]);
+		v.progs[n++] = bpf_object__find_program_by_name(s->obj, name);
+	}
 	return v;
 }
 
@@ -141,14 +175,13 @@ static int variants_of(struct bpfaudit_bpf *s, struct variant *v)
 			   s->progs.exec_image, s->progs.tp_exit_execve,
 			   s->progs.tp_exit_execveat },
 	};
-	/* These kinds have no LSM hook of their own yet: their lsm variant
-	 * is the fentry/fexit pair on the syscall, as in fentry mode. */
+	/* The one-syscall kinds have no LSM hook of their own yet: their
+	 * lsm variant is the fentry/fexit pair on the syscall, as in fentry
+	 * mode. The watch kind's lsm variant has its LSM hooks. */
 	_Static_assert(3 + 3 * NKINDS <= MAX_VARIANTS, "raise MAX_VARIANTS");
 	for (k = 0; k < NKINDS; k++)
 		for (m = 0; m < 3; m++)
-			if (!call_kinds[k].shared_enter ||
-			    call_modes[m] == ATTACH_TRACEPOINT)
-				v[n++] = call_variant(s, k, call_modes[m]);
+			v[n++] = call_variant(s, k, call_modes[m]);
 	return n;
 }
 
@@ -283,12 +316,16 @@ static int keep_link(struct bpf_link *link, struct bpf_program *prog,
 	return 0;
 }
 
-/* A kind's shared entry or exit program: on each syscall's tracepoint.
- * Returns 1 if @prog is none. */
-static int attach_shared(struct bpf_program *prog, struct bpf_link **links,
-			 int *nlinks, char *why, size_t whylen)
+/* A kind's shared entry or exit program: on each syscall's tracepoint
+ * (those only the hooks see, in fentry and lsm modes). Returns 1 if @prog
+ * is none. */
+static int attach_shared(struct bpfaudit_bpf *skel, struct bpf_program *prog,
+			 struct bpf_link **links, int *nlinks, char *why,
+			 size_t whylen)
 {
-	const char *name = bpf_program__name(prog), *prefix = NULL;
+	const char *name = bpf_program__name(prog), *prefix = NULL, *sc;
+	struct bpf_program *tp_extra;
+	bool tp_mode;
 	char tp[64];
 	size_t k;
 	int i;
@@ -304,9 +341,18 @@ static int attach_shared(struct bpf_program *prog, struct bpf_link **links,
 	if (!prefix)
 		return 1;
 	k--;
-	for (i = 0; i < KIND_SYSCALLS && call_kinds[k].syscalls[i]; i++) {
-		snprintf(tp, sizeof(tp), "%s%s", prefix,
-			 call_kinds[k].syscalls[i]);
+	tp_extra = call_kinds[k].tp_extra[0] ?
+		bpf_object__find_program_by_name(skel->obj,
+						 call_kinds[k].tp_extra[0]) :
+		NULL;
+	tp_mode = tp_extra && bpf_program__autoload(tp_extra);
+	for (i = 0; i < KIND_SYSCALLS + KIND_HOOKED; i++) {
+		sc = i < KIND_SYSCALLS ? call_kinds[k].syscalls[i] :
+		     tp_mode	       ? NULL :
+					 call_kinds[k].hooked[i - KIND_SYSCALLS];
+		if (!sc)
+			continue;
+		snprintf(tp, sizeof(tp), "%s%s", prefix, sc);
 		if (keep_link(bpf_program__attach_tracepoint(prog, "syscalls",
 							     tp),
 			      prog, tp, links, nlinks, why, whylen))
@@ -326,7 +372,7 @@ static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		shared = attach_shared(prog, links, nlinks, why, whylen);
+		shared = attach_shared(skel, prog, links, nlinks, why, whylen);
 		if (shared < 0)
 			return -1;
 		if (!shared)
@@ -411,6 +457,23 @@ static int probe_variant(const struct bpfaudit_config *cfg, int kind,
 }
 
 /*
+ * A kernel built without what a kind watches (modules), or without what
+ * one of its modes needs (@mode; ATTACH_AUTO: any mode), cannot produce its
+ * events that way: the kind (or the mode) is marked unsupported instead of
+ * failing start-up.
+ */
+static const char *kernel_lacks(int kind, enum attach_mode mode)
+{
+	if (kind == BA_KIND_MODULE && access("/proc/modules", F_OK))
+		return "kernel without module support";
+	/* where a path call's inode is seen, in tracepoint mode (6.13+) */
+	if (kind == BA_KIND_WATCH && mode == ATTACH_TRACEPOINT &&
+	    access(TRACEFS "/events/timestamp/ctime_ns_xchg", F_OK))
+		return "kernel without the timestamp tracepoints (6.13)";
+	return NULL;
+}
+
+/*
  * Per source: a forced mode must work (try-load) or start-up fails naming
  * the source and the kernel's error; auto takes the first variant, best
  * first, that loads and attaches.
@@ -422,23 +485,35 @@ static int choose_mode(struct loader *l, const struct bpfaudit_config *cfg,
 	const char *name = loader_kind_name(kind);
 	enum attach_mode want = cfg->attach_mode;
 	char *skipped = l->skipped[kind], why[300];
-	bool offered = false;
+	bool offered = false, lacked = false;
 	int i;
 
 	skipped[0] = '\0';
 	for (i = 0; i < nv; i++) {
 		size_t used = strlen(skipped);
+		const char *lacks;
 
 		if (v[i].kind != kind || (want != ATTACH_AUTO && v[i].mode != want))
 			continue;
 		offered = true;
-		if (!probe_variant(cfg, kind, v[i].mode, why, sizeof(why))) {
+		lacks = kernel_lacks(kind, v[i].mode);
+		if (lacks)
+			snprintf(why, sizeof(why), "%s", lacks);
+		else if (!probe_variant(cfg, kind, v[i].mode, why,
+					sizeof(why))) {
 			l->mode[kind] = v[i].mode;
 			return 0;
 		}
+		lacked |= lacks != NULL;
 		snprintf(skipped + used, sizeof(l->skipped[kind]) - used,
 			 "%s%s (%.60s)", used ? ", " : "",
 			 attach_mode_name(v[i].mode), why);
+	}
+	/* a mode the kernel lacks was wanted (or the last hope): the kind is
+	 * unsupported here, as it is without any mode */
+	if (lacked) {
+		l->unsupported[kind] = true;
+		return 0;
 	}
 	if (!offered)
 		snprintf(err, errlen, "%s: attach mode %s is not available for"
@@ -450,21 +525,6 @@ static int choose_mode(struct loader *l, const struct bpfaudit_config *cfg,
 		snprintf(err, errlen, "%s: no attach mode works on this kernel:"
 			 " %s", name, skipped);
 	return -1;
-}
-
-/*
- * A kernel built without what a kind watches (modules) cannot produce its
- * events: the kind is marked unsupported instead of failing start-up.
- */
-static const char *kernel_lacks(int kind)
-{
-	if (kind == BA_KIND_MODULE && access("/proc/modules", F_OK))
-		return "kernel without module support";
-	/* where a path call's inode is seen, in tracepoint mode (6.13+) */
-	if (kind == BA_KIND_WATCH &&
-	    access(TRACEFS "/events/timestamp/ctime_ns_xchg", F_OK))
-		return "kernel without the timestamp tracepoints (6.13)";
-	return NULL;
 }
 
 static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
@@ -481,7 +541,7 @@ static int choose_modes(struct loader *l, const struct bpfaudit_config *cfg,
 	}
 	nv = variants_of(list, v);
 	for (kind = 1; kind < BA_KIND_MAX && !ret; kind++) {
-		const char *lacks = kernel_lacks(kind);
+		const char *lacks = kernel_lacks(kind, ATTACH_AUTO);
 
 		if (!(cfg->events & (1u << (kind - 1))))
 			continue;	/* switched off: nothing loads */

@@ -83,7 +83,9 @@ static void exe_identity(const char *path, struct ba_rule_cond *c)
 }
 
 #define NR(name, nr, kind) nr,
-static const int watch_nrs[] = { BA_WATCH_SYSCALLS(NR) };
+static const int watch_nrs[] = { BA_WATCH_SYSCALLS(NR)
+				  BA_WATCH_HOOKED_SYSCALLS(NR) };
+static const int hooked_nrs[] = { BA_WATCH_HOOKED_SYSCALLS(NR) };
 #undef NR
 
 /* Kernel audit's syscall classes (asm-generic/audit_*.h, x86_64), as far
@@ -93,7 +95,7 @@ static const int class_dir_write[] = { 82, 83, 84, 85, 86, 87, 88, 133, 258,
 static const int class_write_more[] = { 76, 77, 285 };
 static const int class_chattr[] = { 90, 91, 92, 93, 94, 188, 189, 190, 197,
 				    198, 199, 260, 268, 86, 265 };
-static const int class_read[] = { 193, 196 };
+static const int class_read[] = { 193, 196, 89, 267, 191, 192, 194, 195 };
 static const int class_open[] = { 2, 257, 437 };
 static const int class_exec[] = { 59, 322 };
 
@@ -311,29 +313,46 @@ static int watch_rule_syscalls(const struct rule *r, struct ba_rule *out,
 	return 0;
 }
 
+/* Whether the bitmap @syscalls (a rule's or a BPF rule's) holds any of
+ * the @n syscalls @nr. */
+static bool has_any(const void *syscalls, const int *nr, size_t n)
+{
+	uint64_t set[BA_SYSCALL_WORDS], have[BA_SYSCALL_WORDS];
+	int w;
+
+	memset(set, 0, sizeof(set));
+	set_nrs(set, nr, n);
+	memcpy(have, syscalls, sizeof(have));
+	for (w = 0; w < BA_SYSCALL_WORDS; w++)
+		if (have[w] & set[w])
+			return true;
+	return false;
+}
+
 /* Notes the first watch that matches file calls, not only execs. */
 static void note_file_watch(const struct rule *r, const struct ba_rule *out,
 			    struct rulebank *rb)
 {
-	uint64_t file_calls[BA_SYSCALL_WORDS];
 	unsigned int i;
-	int w;
 
 	if (rb->watch_rule[0])
 		return;
 	for (i = 0; i < r->ncond; i++)
 		if (out->cond[i].field == BA_RF_WATCH)
 			break;
-	if (i == r->ncond)
-		return;
-	memset(file_calls, 0, sizeof(file_calls));
-	set_nrs(file_calls, watch_nrs, ARRAY_SIZE(watch_nrs));
-	for (w = 0; w < BA_SYSCALL_WORDS; w++)
-		if (out->syscalls[w] & file_calls[w]) {
-			snprintf(rb->watch_rule, sizeof(rb->watch_rule),
-				 "%s:%u", origin(r), r->line);
-			return;
-		}
+	if (i < r->ncond &&
+	    has_any(out->syscalls, watch_nrs, ARRAY_SIZE(watch_nrs)))
+		snprintf(rb->watch_rule, sizeof(rb->watch_rule), "%s:%u",
+			 origin(r), r->line);
+}
+
+/* Notes the first rule naming (-S) a call only the security hooks see. */
+static void note_hooked(const struct rule *r, struct rulebank *rb)
+{
+	if (!rb->hooked_rule[0] && !r->all_syscalls &&
+	    has_any(r->syscalls, hooked_nrs, ARRAY_SIZE(hooked_nrs)))
+		snprintf(rb->hooked_rule, sizeof(rb->hooked_rule), "%s:%u",
+			 origin(r), r->line);
 }
 
 static int compile_rule(const struct rule *r, struct keytab *kt,
@@ -357,6 +376,7 @@ static int compile_rule(const struct rule *r, struct keytab *kt,
 	if (watch_rule_syscalls(r, out, err, errlen))
 		return -1;
 	note_file_watch(r, out, rb);
+	note_hooked(r, rb);
 	out->ncond = r->ncond;
 	if (r->key[0]) {
 		out->key_id = keytab_id(kt, r->key);

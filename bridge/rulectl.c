@@ -72,17 +72,33 @@ static void report_rules(struct daemon *d, const char *op, const char *from,
 
 /*
  * Watches on file calls with the watch source off or unsupported would
- * match only execs, silently: such a rule set is refused.
+ * match only execs, silently, and a rule naming the read-class path calls
+ * would match nothing without the watch source's security hooks: such a
+ * rule set is refused.
  */
 int rules_check_sources(struct daemon *d, const struct rulebank *rb,
 			char *err, size_t errlen)
 {
-	if (!rb->watch_rule[0] || loader_running(&d->loader, BA_KIND_WATCH))
-		return 0;
-	snprintf(err, errlen, "%s: file watches need the watch event source,"
-		 " which is %s here (events in bpfauditd.conf; Linux 6.13+)",
-		 rb->watch_rule, loader_mode_name(&d->loader, BA_KIND_WATCH));
-	return -1;
+	bool running = loader_running(&d->loader, BA_KIND_WATCH);
+
+	if (rb->watch_rule[0] && !running) {
+		snprintf(err, errlen, "%s: file watches need the watch event"
+			 " source, which is %s here (events in bpfauditd.conf;"
+			 " its tracepoint mode needs Linux 6.13+)",
+			 rb->watch_rule,
+			 loader_mode_name(&d->loader, BA_KIND_WATCH));
+		return -1;
+	}
+	if (rb->hooked_rule[0] &&
+	    (!running || d->loader.mode[BA_KIND_WATCH] == ATTACH_TRACEPOINT)) {
+		snprintf(err, errlen, "%s: readlink, getxattr, listxattr and"
+			 " their variants are captured by the watch source's"
+			 " lsm and fentry modes only; it is %s here",
+			 rb->hooked_rule,
+			 loader_mode_name(&d->loader, BA_KIND_WATCH));
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -111,3 +111,55 @@ module_check() {
 	ev_has moddelete "delete_module: SYSCALL with the name" \
 		'^type=SYSCALL .*syscall=176 success=yes .*module_name="dummy"$'
 }
+
+# watch_check LOG MANIFEST DIR MODE: the file calls of `events --files DIR`
+# under a watch on DIR/w/ -p rwa (key "fw"). Every mode sees the calls
+# that succeed; the fentry and lsm modes (security hooks, may_open) also
+# the refused ones, the mode and owner a chmod or chown found, and the
+# read-class calls on paths (readlink, getxattr, listxattr).
+watch_check() {
+	EV_LOG=$1 EV_MANIFEST=$2
+	w=$3/w
+	EV_FAILS=0
+	ev_has f_write "write-open: SYSCALL with the watch's key" \
+		'^type=SYSCALL .*syscall=(2|257) success=yes .*key="fw"'
+	ev_has f_write "write-open: PATH of the file" \
+		"^type=PATH .*item=0 name=\"$w/file\" inode=[0-9]+ .*nametype=NORMAL "
+	ev_has f_chmod "chmod: SYSCALL" '^type=SYSCALL .*syscall=(90|268) success=yes .*key="fw"'
+	ev_has f_chmod "chmod: PATH of the file" "^type=PATH .*item=0 name=\"$w/file\" inode=[0-9]+ "
+	ev_has f_chown "chown: SYSCALL" '^type=SYSCALL .*syscall=(92|260) success=yes .*key="fw"'
+	ev_has f_setxattr "setxattr: SYSCALL and PATH" '^type=SYSCALL .*syscall=188 success=yes .*key="fw"'
+	ev_has f_setxattr "setxattr: PATH of the file" "^type=PATH .*item=0 name=\"$w/file\" inode=[0-9]+ "
+	ev_has f_rename "rename: SYSCALL" '^type=SYSCALL .*syscall=(82|264|316) success=yes .*items=4 .*key="fw"'
+	ev_has f_rename "rename: the old directory (PARENT)" "^type=PATH .*item=0 name=\"$w/\" .*nametype=PARENT "
+	ev_has f_rename "rename: the old name (DELETE)" "^type=PATH .*item=2 name=\"$w/file\" inode=[0-9]+ .*nametype=DELETE "
+	ev_has f_rename "rename: the new name (CREATE)" "^type=PATH .*item=3 name=\"$w/file2\" inode=[0-9]+ .*nametype=CREATE "
+	ev_has f_link "link: the new name (CREATE)" "^type=PATH .*item=2 name=\"$w/link\" inode=[0-9]+ .*nametype=CREATE "
+	ev_has f_symlink "symlink: the new name (CREATE)" "^type=PATH .*item=2 name=\"$w/sym\" inode=[0-9]+ .*nametype=CREATE "
+	ev_has f_mkdir "mkdir: the directory (PARENT)" "^type=PATH .*item=0 name=\"$w/\" inode=[0-9]+ .*nametype=PARENT "
+	ev_has f_mkdir "mkdir: the new directory (CREATE)" "^type=PATH .*item=1 name=\"$w/sub\" inode=[0-9]+ .*mode=040755 .*nametype=CREATE "
+	ev_has f_unlink "unlink: the victim (DELETE)" "^type=PATH .*item=1 name=\"$w/link\" inode=[0-9]+ .*nametype=DELETE "
+	ev_has f_rmdir "rmdir: the victim (DELETE)" "^type=PATH .*item=1 name=\"$w/sub\" inode=[0-9]+ .*mode=040755 .*nametype=DELETE "
+	[ "$4" = tracepoint ] && return
+	ev_has f_readlink "readlink: SYSCALL" '^type=SYSCALL .*syscall=(89|267) success=yes .*key="fw"'
+	ev_has f_readlink "readlink: PATH of the link" \
+		"^type=PATH .*item=0 name=\"$w/sym\" inode=[0-9]+ .*mode=0120777 .*nametype=NORMAL "
+	ev_has f_getxattr "getxattr: SYSCALL and PATH" '^type=SYSCALL .*syscall=191 success=yes .*key="fw"'
+	ev_has f_getxattr "getxattr: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
+	ev_has f_listxattr "listxattr: SYSCALL" '^type=SYSCALL .*syscall=194 success=yes .*key="fw"'
+	ev_has f_chmod "chmod: the mode before the change" "^type=PATH .*name=\"$w/file\" .*mode=0100644 "
+	ev_has f_chown "chown: the owner before the change" "^type=PATH .*name=\"$w/file\" .*ouid=0 "
+	ev_has f_denied_chmod "refused chmod: success=no exit=-EPERM" \
+		'^type=SYSCALL .*syscall=(90|268) success=no exit=-1 .*uid=65534 .*key="fw"'
+	ev_has f_denied_chmod "refused chmod: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
+	ev_has f_denied_unlink "refused unlink: success=no exit=-EACCES" \
+		'^type=SYSCALL .*syscall=(87|263) success=no exit=-13 .*key="fw"'
+	ev_has f_denied_unlink "refused unlink: the victim (DELETE)" \
+		"^type=PATH .*item=1 name=\"$w/file2\" inode=[0-9]+ .*nametype=DELETE "
+	ev_has f_denied_open "refused write-open: success=no exit=-EACCES" \
+		'^type=SYSCALL .*syscall=(2|257) success=no exit=-13 .*key="fw"'
+	ev_has f_denied_open "refused write-open: PATH of the file" \
+		"^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ .*nametype=NORMAL "
+	ev_has f_denied_rename "refused rename: success=no exit=-EACCES" \
+		'^type=SYSCALL .*syscall=(82|264|316) success=no exit=-13 .*key="fw"'
+}

@@ -2,8 +2,10 @@
 /*
  * The workload of the non-exec event kinds: executable mappings, socket
  * operations over IPv4, IPv6 and unix sockets, a BPF program load, ptrace
- * and credential changes. Each action runs in a child of its own and the
- * manifest gets a line TAG PID, so checkers find its records by pid.
+ * and credential changes; with --files, the file calls a watch on DIR/w/
+ * catches instead (some refused, run as nobody). Each action runs in a
+ * child of its own and the manifest gets a line TAG PID, so checkers find
+ * its records by pid.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -15,6 +17,7 @@
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,9 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static FILE *manifest;
@@ -217,17 +222,150 @@ static void change_ids(void)
 	syscall(SYS_capset, &h, d);
 }
 
+
+/* --files: the calls on a watched directory's files. */
+static char wpath[8][512];
+enum { W_DIR, W_FILE, W_FILE2, W_LINK, W_SYM, W_SUB, W_OTHER };
+
+static void wname(int i, const char *base)
+{
+	snprintf(wpath[i], sizeof(wpath[i]), "%s/w%s%s", dir, base[0] ? "/" : "",
+		 base);
+}
+
+static void as_nobody(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		_exit(3);
+}
+
+static void f_write(void)
+{
+	int fd = open(wpath[W_FILE], O_WRONLY | O_APPEND);
+
+	if (fd >= 0) {
+		if (write(fd, "two\n", 4) < 0)
+			perror("write");
+		close(fd);
+	}
+}
+
+static void f_chmod(void) { chmod(wpath[W_FILE], 0600); }
+static void f_chown(void) { chown(wpath[W_FILE], 1, -1); }
+static void f_setxattr(void)
+{
+	setxattr(wpath[W_FILE], "trusted.bpfaudit", "1", 1, 0);
+}
+static void f_rename(void) { rename(wpath[W_FILE], wpath[W_FILE2]); }
+static void f_link(void) { link(wpath[W_FILE2], wpath[W_LINK]); }
+static void f_symlink(void) { symlink("file2", wpath[W_SYM]); }
+static void f_mkdir(void) { mkdir(wpath[W_SUB], 0755); }
+static void f_readlink(void)
+{
+	char buf[64];
+
+	if (readlink(wpath[W_SYM], buf, sizeof(buf)) < 0)
+		perror("readlink");
+}
+static void f_getxattr(void)
+{
+	char buf[8];
+
+	getxattr(wpath[W_FILE2], "trusted.bpfaudit", buf, sizeof(buf));
+}
+static void f_listxattr(void)
+{
+	char buf[256];
+
+	listxattr(wpath[W_FILE2], buf, sizeof(buf));
+}
+static void f_unlink(void) { unlink(wpath[W_LINK]); }
+static void f_rmdir(void) { rmdir(wpath[W_SUB]); }
+static void f_denied_chmod(void)
+{
+	as_nobody();
+	chmod(wpath[W_FILE2], 0644);
+}
+static void f_denied_unlink(void)
+{
+	as_nobody();
+	unlink(wpath[W_FILE2]);
+}
+static void f_denied_open(void)
+{
+	int fd;
+
+	as_nobody();
+	fd = open(wpath[W_FILE2], O_WRONLY);
+	if (fd >= 0)
+		close(fd);
+}
+static void f_denied_rename(void)
+{
+	as_nobody();
+	rename(wpath[W_FILE2], wpath[W_OTHER]);
+}
+
+static int file_calls(void)
+{
+	int fd;
+
+	wname(W_DIR, "");
+	wname(W_FILE, "file");
+	wname(W_FILE2, "file2");
+	wname(W_LINK, "link");
+	wname(W_SYM, "sym");
+	wname(W_SUB, "sub");
+	wname(W_OTHER, "other");
+	if (mkdir(wpath[W_DIR], 0755) && errno != EEXIST) {
+		perror(wpath[W_DIR]);
+		return 1;
+	}
+	chmod(wpath[W_DIR], 0755);
+	fd = open(wpath[W_FILE], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		perror(wpath[W_FILE]);
+		return 1;
+	}
+	close(fd);
+	run("f_write", f_write);
+	run("f_chmod", f_chmod);
+	run("f_chown", f_chown);
+	run("f_setxattr", f_setxattr);
+	run("f_rename", f_rename);
+	run("f_link", f_link);
+	run("f_symlink", f_symlink);
+	run("f_mkdir", f_mkdir);
+	run("f_readlink", f_readlink);
+	run("f_getxattr", f_getxattr);
+	run("f_listxattr", f_listxattr);
+	run("f_unlink", f_unlink);
+	run("f_rmdir", f_rmdir);
+	run("f_denied_chmod", f_denied_chmod);
+	run("f_denied_unlink", f_denied_unlink);
+	run("f_denied_open", f_denied_open);
+	run("f_denied_rename", f_denied_rename);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: events DIR MANIFEST\n");
+	bool files = argc == 4 && !strcmp(argv[1], "--files");
+
+	if (argc != 3 && !files) {
+		fprintf(stderr, "usage: events [--files] DIR MANIFEST\n");
 		return 2;
 	}
-	dir = argv[1];
-	manifest = fopen(argv[2], "w");
+	dir = argv[1 + files];
+	manifest = fopen(argv[2 + files], "w");
 	if (!manifest) {
-		perror(argv[2]);
+		perror(argv[2 + files]);
 		return 1;
+	}
+	if (files) {
+		if (file_calls())
+			return 1;
+		return fclose(manifest) ? 1 : 0;
 	}
 	run("mmap_file", mmap_file_exec);
 	run("mmap_anon", mmap_anon_exec);

@@ -25,9 +25,7 @@ for kind in mmap socket bpf cred; do
 done
 check "auparse parses every event" "$AUDITCHECK" parse "$LOG"
 events_check "$LOG" "$T/manifest" "$T/ev" >"$T/events.out"
-while read -r verdict rest; do
-	if [ "$verdict" = ok ]; then ok "${rest#- }"; else not_ok "${rest#* - }"; fi
-done <"$T/events.out"
+report_checks "$T/events.out"
 
 # events = exec: the other kinds load nothing and log nothing.
 write_conf "$T/x" "events=exec"

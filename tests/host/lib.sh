@@ -122,6 +122,15 @@ all_logged() {
 	done <"$2"
 }
 
+# report_checks FILE: the "ok - ..."/"not ok - ..." lines of the shared
+# checks (events-check.sh) as this test's own.
+report_checks() {
+	local verdict rest
+	while read -r verdict rest; do
+		if [ "$verdict" = ok ]; then ok "${rest#- }"; else not_ok "${rest#* - }"; fi
+	done <"$1"
+}
+
 # A private auditd (own config and log under DIR) with kernel audit on.
 # The kernel talks to one auditd: tests and benchmarks that start one run
 # one at a time, each holding this lock until stop_auditd (fd 9).

@@ -6,9 +6,11 @@
 # directory not at all, and a file created in the watched directory (or
 # below it) under the directory's key; perm=x catches an exec; the call
 # creating a watched path that did not exist is caught, and the file after
-# it; a watch on file calls
-# without the watch source is refused; ausearch finds them by key and file.
+# it; the file calls the vm tier runs in every mode (events --files) are
+# recorded as there; a watch on file calls without the watch source is
+# refused; ausearch finds them by key and file.
 . "$TESTLIB"
+. "$(dirname "$TESTLIB")/events-check.sh"
 need_root
 need_cmd ausearch
 make_tmp
@@ -16,7 +18,7 @@ LOG=$T/log/audit.log
 F=$T/dir/file
 O=$T/dir/other
 
-mkdir -p "$T/dir" "$T/wdir/a/b" "$T/rules.d" "$T/bin"
+mkdir -p "$T/dir" "$T/wdir/a/b" "$T/rules.d" "$T/bin" "$T/fw/w"
 echo one >"$F"
 echo one >"$O"
 cp /bin/true "$T/bin/watched"
@@ -27,6 +29,7 @@ cat >"$T/rules.d/50-watch.rules" <<EOF
 -w $T/wdir/ -p wa -k dkey
 -w $T/dir/later -p wa -k lkey
 -a always,exit -F path=$T/bin/watched -F perm=x -k xkey
+-w $T/fw/w/ -p rwa -k fw
 EOF
 write_conf "$T"
 start_daemon "$T" || exit 1
@@ -130,6 +133,15 @@ check "every record parses (ausearch -i over the whole log)" \
 	sh -c "ausearch -if '$LOG' -k wkey -i >/dev/null"
 check "keys as the kernel writes them" \
 	grep -q '^type=SYSCALL .* key="wkey" ' "$LOG"
+# The file calls the vm tier checks in every mode (events --files): here
+# in tracepoint mode, which does not see the refused ones nor the
+# read-class calls on paths.
+"$EVENTS" --files "$T/fw" "$T/fw.manifest" || exit 1
+grep -Ev "denied|readlink|getxattr|listxattr" "$T/fw.manifest" >"$T/fw.seen"
+check "the file calls are logged" wait_for 20 all_logged "$LOG" "$T/fw.seen"
+watch_check "$LOG" "$T/fw.manifest" "$T/fw" tracepoint >"$T/fw.out"
+report_checks "$T/fw.out"
+
 check "the daemon is still running" kill -0 "$DPID"
 check "it stops cleanly" stop_daemon
 
@@ -145,14 +157,27 @@ check "... naming the rule and the source" grep -q \
 	"50-watch.rules:2: file watches need the watch event source, which is off" \
 	<<<"$out"
 
-# The watch source has a tracepoint mode only: a forced fentry or lsm mode
-# fails for it, clearly, instead of running without it.
+# The read-class path calls are seen by the fentry and lsm modes' hooks
+# only: a rule naming one is refused in tracepoint mode.
+mkdir -p "$T/rl/rules.d"
+printf -- '-a always,exit -S chmod -k c\n-a always,exit -S readlink -k r\n' \
+	>"$T/rl/rules.d/50-rl.rules"
+write_conf "$T/rl"
+out=$(timeout 120 "$BPFAUDITD" -f -c "$T/rl/bpfauditd.conf" 2>&1)
+check "a rule on readlink in tracepoint mode: the daemon refuses to start" [ $? -ne 0 ]
+check "... naming the rule and the modes that capture it" grep -q \
+	"50-rl.rules:2: readlink, getxattr, listxattr and their variants are captured by the watch source's lsm and fentry modes only; it is tracepoint here" \
+	<<<"$out"
+
+# This host refuses trampolines: a forced fentry or lsm mode fails for the
+# watch source, clearly, instead of running without it (the vm tier runs
+# them).
 for mode in fentry lsm; do
 	write_conf "$T/$mode" "attach_mode=$mode" events=watch
 	out=$(timeout 120 "$BPFAUDITD" -f -c "$T/$mode/bpfauditd.conf" 2>&1)
 	check "forced $mode with the watch source: start-up fails" [ $? -ne 0 ]
-	check "... saying the mode is not available for it" grep -q \
-		"watch: attach mode $mode is not available for this source" \
+	check "... saying the mode does not work on this kernel" grep -q \
+		"watch: attach mode $mode does not work on this kernel" \
 		<<<"$out"
 done
 finish

@@ -27,7 +27,7 @@
 #endif
 
 #define NAME	"t.rules"
-#define NCAPTURED 59	/* syscalls in wire.h's BA_*_SYSCALLS lists */
+#define NCAPTURED 65	/* syscalls in wire.h's BA_*_SYSCALLS lists */
 
 static char err[RULE_ERR_MAX];
 
