@@ -1,9 +1,9 @@
 #!/bin/sh
-# Runs inside the test VM as /payload/run.sh: the exec and event-kind
-# scenarios of the host tests under bpfauditd in each attach mode, checked
-# in the guest with auparse and ausearch (the event kinds with the host's
-# own checks, events-check.sh); the exec logs go back to the host for the
-# cross-mode diff.
+# Runs inside the test VM as /payload/run.sh: the exec, event-kind and
+# file-watch scenarios of the host tests under bpfauditd in each attach
+# mode, checked in the guest with auparse and ausearch (the event kinds and
+# watches with the host's own checks, events-check.sh); the exec and watch
+# logs go back to the host for the cross-mode diff.
 # Paths of the binaries come from /payload/env.
 set -u
 . /payload/env
@@ -30,6 +30,12 @@ wait_grep() { # SECONDS PATTERN FILE
 	return 1
 }
 
+# fail_with MESSAGE: the mode fails, saying why.
+fail_with() {
+	echo "  $*" >>"$d/check.out"
+	verdict=fail
+}
+
 check_mode() { # MODE DIR: prints failures, returns non-zero on any
 	bad=0
 	"$AUDITCHECK" parse "$2/log/audit.log" >/dev/null || { echo "  auparse failed"; bad=1; }
@@ -53,16 +59,13 @@ log_file = $d/log/audit.log
 state_dir = $d/state
 control_socket = $d/ctl.sock
 pin_dir = /sys/fs/bpf/bpfaudit-$mode
+rules_dir = $d/rules.d
 attach_mode = $mode
 CONF
-	# file watches run in tracepoint mode only: a forced lsm or fentry
-	# mode would refuse to start with them on
-	[ "$mode" = tracepoint ] ||
-		echo "events = exec mmap socket bpf cred ptrace module" \
-			>>"$d/bpfauditd.conf"
+	mkdir -p "$d/rules.d"
 	"$BPFAUDITD" -f -c "$d/bpfauditd.conf" >"$d/daemon.out" 2>&1 &
 	dpid=$!
-	if ! wait_grep 240 DAEMON_START "$d/log/audit.log"; then
+	if ! wait_grep 240 "^type=DAEMON_START " "$d/log/audit.log"; then
 		echo "VMRESULT $mode fail events=0 (bpfauditd did not start)"
 		sed 's/^/  /' "$d/daemon.out"
 		rc=1
@@ -79,7 +82,7 @@ CONF
 	check_mode "$mode" "$d" >"$d/check.out" || verdict=fail
 	while read -r tag pid; do
 		wait_grep 20 "^type=SYSCALL .* pid=$pid " "$d/log/audit.log" ||
-			echo "  $tag: pid $pid not logged" >>"$d/check.out"
+			fail_with "$tag: pid $pid not logged"
 	done <"$d/ev.manifest"
 	events_check "$d/log/audit.log" "$d/ev.manifest" "$d/ev" >"$d/events.out"
 	[ "$EV_FAILS" -eq 0 ] || verdict=fail
@@ -88,14 +91,45 @@ CONF
 		arg=/tmp/dummy.ko
 		[ "$op" = delete ] && arg=dummy
 		"$MODLOAD" "$op" "$arg" >>"$d/mod.manifest" 2>>"$d/check.out" ||
-			echo "  modload $op failed" >>"$d/check.out"
+			fail_with "modload $op failed"
 	done
 	while read -r tag pid; do
 		wait_grep 20 "^type=SYSCALL .* pid=$pid " "$d/log/audit.log" ||
-			echo "  $tag: pid $pid not logged" >>"$d/check.out"
+			fail_with "$tag: pid $pid not logged"
 	done <"$d/mod.manifest"
 	module_check "$d/log/audit.log" "$d/mod.manifest" >>"$d/events.out"
 	[ "$EV_FAILS" -eq 0 ] || verdict=fail
+	# File watches: a rule set with a watch, by reload; then the file
+	# calls (the same directory and manifest in every mode, for the
+	# cross-mode diff).
+	# Tracepoint mode needs Linux 6.13's timestamp tracepoints: before,
+	# the watch source is unsupported and the rule set refused.
+	rm -rf /tmp/fw
+	mkdir -p /tmp/fw/w
+	echo "-w /tmp/fw/w/ -p rwa -k fw" >"$d/rules.d/50-fw.rules"
+	kill -HUP "$dpid"
+	if grep -q "^type=DAEMON_START .* attach_watch=unsupported " \
+		"$d/log/audit.log"; then
+		wait_grep 20 "^type=CONFIG_CHANGE .*op=load_rules .*res=0" \
+			"$d/log/audit.log" ||
+			fail_with "the watch rule was not refused"
+		[ "$mode" = tracepoint ] ||
+			fail_with "watch unsupported in $mode mode"
+	elif wait_grep 20 "^type=CONFIG_CHANGE .*op=load_rules .*rules=1 .*res=1" \
+		"$d/log/audit.log"; then
+		"$EVENTS" --files /tmp/fw /tmp/fw.manifest >/dev/null 2>&1
+		cp /tmp/fw.manifest "$d/fw.manifest"
+		last=f_denied_rename
+		[ "$mode" = tracepoint ] && last=f_rmdir
+		wait_grep 20 "^type=SYSCALL .* pid=$(awk -v t=$last '$1 == t { print $2 }' "$d/fw.manifest") " \
+			"$d/log/audit.log" || fail_with "$last: not logged"
+		watch_check "$d/log/audit.log" "$d/fw.manifest" /tmp/fw "$mode" \
+			>>"$d/events.out"
+		[ "$EV_FAILS" -eq 0 ] || verdict=fail
+		cp "$d/fw.manifest" "$out/$mode.fw.manifest"
+	else
+		fail_with "the watch rule was not loaded"
+	fi
 	grep '^not ok' "$d/events.out" >>"$d/check.out"
 	kinds=$(grep -c '^ok' "$d/events.out")
 	[ "$verdict" = pass ] || rc=1

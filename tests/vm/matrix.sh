@@ -1,7 +1,8 @@
 #!/bin/bash
 # The vm tier (make check-vm): on each Debian kernel of the matrix, boots a
-# VM carrying bpfauditd and runs the exec scenario in every attach mode;
-# then checks on the host that each mode wrote the same records as the
+# VM carrying bpfauditd and runs the exec, event-kind and file-watch
+# scenarios in every attach mode (guest-exec.sh); then checks on the host
+# that each mode wrote the same exec and file-call records as the
 # tracepoint mode, pids, times and serials aside. Prints the matrix.
 # Needs BPFAUDITD, WORKLOAD, EVENTS, MODLOAD, AUDITCHECK (make check-vm).
 set -euo pipefail
@@ -34,16 +35,28 @@ EXTRA_FILES="/etc/passwd:/etc/passwd /etc/group:/etc/group" \
 	"$work/bin/auditcheck" \
 	"$(command -v ausearch)" /usr/bin/true >/dev/null
 
-# records_by_tag DIR MODE TAG: that exec's record set, with what may
-# differ between runs (stamp, pids, argument registers) taken out.
+# records_by_tag DIR MODE TAG [fw]: that exec's (or file call's) record
+# set, with what may differ between runs (stamp, pids, argument registers;
+# for file calls, the inode numbers of files made again) taken out.
 records_by_tag() {
-	local pid serial
-	pid=$(awk -v t="$3" '$1 == t { print $2; exit }' "$1/$2.manifest")
+	local pid serial inode=none
+	[ -n "${4:-}" ] && inode=inode
+	pid=$(awk -v t="$3" '$1 == t { print $2; exit }' "$1/$2${4:+.$4}.manifest")
 	serial=$(grep -E "^type=SYSCALL .* pid=$pid " "$1/$2.log" |
 		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | head -n 1)
 	grep -E "msg=audit\([0-9.]*:$serial\)" "$1/$2.log" |
 		sed -E -e 's/msg=audit\([0-9.:]*\)/msg=audit()/' \
-		-e 's/ (a[0-3]|ppid|pid)=[0-9a-f]+/ \1=N/g'
+		-e 's/ (a[0-3]|ppid|pid)=[0-9a-f]+/ \1=N/g' \
+		-e "s/ $inode=[0-9]+/ inode=N/g"
+}
+
+# same_records DIR MODE TAG [fw]: as in tracepoint mode, or says how not.
+same_records() {
+	diff <(records_by_tag "$1" tracepoint "$3" ${4:-}) \
+		<(records_by_tag "$1" "$2" "$3" ${4:-}) >"$1/diff.$2.$3" && return
+	echo "# $id $2: $3 records differ from tracepoint mode:"
+	sed 's/^/#   /' "$1/diff.$2.$3" | cut -c1-240
+	return 1
 }
 
 fail=0
@@ -75,19 +88,23 @@ while read -r id version vmlinuz; do
 			[ -s "$dir/out/tracepoint.log" ]; then
 			same=yes
 			for tag in $(awk '{ print $1 }' "$dir/out/$mode.manifest"); do
-				if ! diff <(records_by_tag "$dir/out" tracepoint "$tag") \
-					<(records_by_tag "$dir/out" "$mode" "$tag") >"$dir/diff.$mode.$tag"; then
-					same="no($tag)"
-					echo "# $id $mode: $tag records differ from tracepoint mode:"
-					sed 's/^/#   /' "$dir/diff.$mode.$tag" | cut -c1-240
-				fi
+				same_records "$dir/out" "$mode" "$tag" || same="no($tag)"
 			done
+			# the file calls tracepoint mode sees as the hooks do
+			# (not chmod, chown: it sees the new mode and owner;
+			# nor the refused and the read-class ones at all)
+			[ -s "$dir/out/tracepoint.fw.manifest" ] &&
+				for tag in $(awk '$1 !~ /chmod|chown|denied|readlink|getxattr|listxattr/ { print $1 }' \
+					"$dir/out/$mode.fw.manifest"); do
+					same_records "$dir/out" "$mode" "$tag" fw ||
+						same="no($tag)"
+				done
 			[ "$same" = yes ] || verdict=fail
 		fi
 		[ "$verdict" = pass ] || {
 			verdict=fail
 			fail=$((fail + 1))
-			tr -d '\r' <"$dir/console.log" | grep -a -A20 "^VMRESULT $mode " | sed 's/^/#   /' | head -n 20
+			tr -d '\r' <"$dir/console.log" | grep -a -A20 "^VMRESULT $mode " | sed -n '1,20s/^/#   /p'
 		}
 		rows+=("$(printf '%-20s %-22s %-11s %-5s %7s %-10s %6s %7s' "$id" "$version" \
 			"$mode" "$verdict" "${events:-0}" "$same" "${boot:--}" "${total:--}")")
