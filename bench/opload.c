@@ -8,6 +8,7 @@
  *   opload mmap   -d SECONDS -f FILE     mmap(PROT_EXEC) + munmap of FILE
  *   opload getpid -d SECONDS             getpid(2)
  *   opload stat   -d SECONDS -f FILE     stat(2) of FILE
+ *   opload open   -d SECONDS -f FILE     open(2) for reading + close of FILE
  *
  * Output, one line: op=NAME ops=N elapsed_ns=N ns_per_op=X cpu_ns=N, where
  * an op is one operation (for tcp: one connect, one accept and both
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			die(file);
 		batch = 64;
-	} else if (strcmp(op, "getpid") && strcmp(op, "stat")) {
+	} else if (strcmp(op, "getpid") && strcmp(op, "stat") &&
+		   strcmp(op, "open")) {
 		goto usage;
 	}
 	getrusage(RUSAGE_SELF, &ru0);
@@ -153,6 +155,12 @@ int main(int argc, char **argv)
 				if (stat(file, &st))
 					die("stat");
 				break;
+			case 'o':
+				fd = open(file, O_RDONLY | O_CLOEXEC);
+				if (fd < 0)
+					die(file);
+				close(fd);
+				break;
 			}
 		}
 		ops += batch;
@@ -166,7 +174,7 @@ int main(int argc, char **argv)
 				    tv_ns(&ru0.ru_utime) - tv_ns(&ru0.ru_stime)));
 	return 0;
 usage:
-	fputs("usage: opload tcp|mmap|getpid|stat [-d SECONDS] [-f FILE]\n",
+	fputs("usage: opload tcp|mmap|getpid|stat|open [-d SECONDS] [-f FILE]\n",
 	      stderr);
 	return 2;
 }

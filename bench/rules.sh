@@ -7,9 +7,14 @@
 #       recorded),
 #   r   bpfauditd with a rule set that matches none of the workload's
 #       events (they belong to uid 12345, which runs nothing here),
-# interleaved, REPS times, median and spread. For n and r, the ring-buffer
-# records the run produced (bpfauditctl status: ring_records) and the
-# SYSCALL records logged are counted: under r both must be 0.
+#   w   bpfauditd with file watches only (-w -p rwa on another file, and
+#       its directory), which none of the workload's events touch,
+# interleaved, REPS times, median and spread. For n, r and w, the
+# ring-buffer records the run produced (bpfauditctl status: ring_records)
+# and the SYSCALL records logged are counted: under r and w both must be
+# 0. The workloads: execs, loopback tcp, PROT_EXEC mmaps, and opens for
+# reading (which the watch source decides on at the call's exit, by the
+# inode opened: the price of a watch for calls that do not match).
 #
 # Run as root from a build tree (make bench-rules) or with
 #   BPFAUDITD=BUILD/bridge/bpfauditd BPFAUDITCTL=BUILD/bridge/bpfauditctl \
@@ -47,12 +52,20 @@ mkdir -p "$T/rules.off"
 cat >"$T/rules.off/none.rules" <<EOF
 -a always,exit -F arch=b64 -S all -F uid=12345 -k bench_never
 EOF
+# ... and of configuration w: watches elsewhere.
+mkdir -p "$T/rules.watch" "$T/watched"
+echo other >"$T/watched/file"
+cat >"$T/rules.watch/watch.rules" <<EOF
+-w $T/watched/file -p rwa -k bench_never
+-w $T/watched/ -p wa -k bench_never
+EOF
 
 start() {
 	local dir=$T/d.$1
 	rm -rf "$dir"
 	mkdir -p "$dir/rules.d"
 	[ "$1" = r ] && cp "$T/rules.off/none.rules" "$dir/rules.d/"
+	[ "$1" = w ] && cp "$T/rules.watch/watch.rules" "$dir/rules.d/"
 	cat >"$dir/bpfauditd.conf" <<EOF
 log_file = $dir/log/audit.log
 state_dir = $dir/state
@@ -63,8 +76,10 @@ pin_dir = /sys/fs/bpf/bpfaudit-bench-$$-$1
 EOF
 	"$BPFAUDITD" -f -c "$dir/bpfauditd.conf" >"$dir/out" 2>&1 &
 	DPID=$!
-	for _ in $(seq 100); do
-		grep -q DAEMON_START "$dir/log/audit.log" 2>/dev/null && return
+	# start-up verifies every program twice (probe, load): 10-20 s
+	for _ in $(seq 1200); do
+		grep -q '^type=DAEMON_START ' "$dir/log/audit.log" 2>/dev/null &&
+			return
 		sleep 0.1
 	done
 	say "bpfauditd did not start: $(cat "$dir/out")"
@@ -82,10 +97,15 @@ ring() {
 		awk '$1 == "ring_records" { print $3 }'
 }
 
-# one CONFIG WORKLOAD: prints "ns_per_op ring_per_op syscall_records"
+logged() {
+	grep -c '^type=SYSCALL ' "$T/d.$1/log/audit.log" || true
+}
+
+# one CONFIG WORKLOAD, under CONFIG's daemon if it has one: prints
+# "ns_per_op ring_per_op syscall_records"
 one() {
-	local cfg=$1 wl=$2 r0=0 r1=0 ops ns logged=0 out
-	[ "$cfg" != a ] && start "$cfg" && r0=$(ring "$cfg")
+	local cfg=$1 wl=$2 r0=0 r1=0 l0=0 l1=0 ops ns out
+	[ "$cfg" != a ] && r0=$(ring "$cfg") && l0=$(logged "$cfg")
 	case $wl in
 	exec)
 		out=$("$T/execload" -b "$T/quiet" -P 2 -d "$DUR")
@@ -102,20 +122,23 @@ one() {
 	if [ "$cfg" != a ]; then
 		sleep 1
 		r1=$(ring "$cfg")
-		stop "$cfg"
-		logged=$(grep -c '^type=SYSCALL ' "$T/d.$cfg/log/audit.log" || true)
+		l1=$(logged "$cfg")
 	fi
-	awk -v ns="$ns" -v d=$((r1 - r0)) -v o="$ops" -v l="$logged" \
+	awk -v ns="$ns" -v d=$((r1 - r0)) -v o="$ops" -v l=$((l1 - l0)) \
 		'BEGIN { printf "%s %.4f %d\n", ns, d / o, l }'
 }
 
-WORKLOADS="exec tcp mmap"
+# One daemon per configuration and repetition, every workload under it.
+WORKLOADS="exec tcp mmap open"
+CONFIGS="a n r w"
 for rep in $(seq "$REPS"); do
-	for wl in $WORKLOADS; do
-		for cfg in a n r; do
+	for cfg in $CONFIGS; do
+		[ "$cfg" != a ] && start "$cfg"
+		for wl in $WORKLOADS; do
 			say "rep $rep $wl $cfg"
 			echo "$wl $cfg $(one "$cfg" "$wl")" >>"$T/results"
 		done
+		[ "$cfg" != a ] && stop "$cfg"
 	done
 done
 
@@ -133,13 +156,14 @@ mkdir -p "$(dirname "$OUT")"
 	echo
 	echo "$(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs, $REPS repetitions of ${DUR} s," \
 		"interleaved; median (min-max). a: no bpfauditd; n: bpfauditd, no rule"
-	echo "set (everything recorded); r: a rule set matching none of these events."
+	echo "set (everything recorded); r: a rule set matching none of these events;"
+	echo "w: file watches on another file only."
 	echo
 	echo "| workload | config | ns/op | vs a | ring records/op | SYSCALL records |"
 	echo "| --- | --- | --- | --- | --- | --- |"
 	for wl in $WORKLOADS; do
 		read -r base _ _ < <(summary "$wl" a 3)
-		for cfg in a n r; do
+		for cfg in $CONFIGS; do
 			read -r m lo hi < <(summary "$wl" "$cfg" 3)
 			read -r rp _ _ < <(summary "$wl" "$cfg" 4)
 			read -r lg _ _ < <(summary "$wl" "$cfg" 5)
