@@ -20,6 +20,7 @@ mkdir -p "$payload" "$work/bin"
 cp "$BPFAUDITD" "$WORKLOAD" "$EVENTS" "$MODLOAD" "$AUDITCHECK" "$work/bin/"
 cp "$here/guest-exec.sh" "$payload/run.sh"
 cp "$here/../host/events-check.sh" "$payload/"
+cp -r "$here/../../rules" "$payload/rules"
 cat >"$payload/env" <<ENV
 BPFAUDITD=$work/bin/bpfauditd
 WORKLOAD=$work/bin/workload
