@@ -125,6 +125,12 @@ watch_check() {
 		'^type=SYSCALL .*syscall=(2|257) success=yes .*key="fw"'
 	ev_has f_write "write-open: PATH of the file" \
 		"^type=PATH .*item=0 name=\"$w/file\" inode=[0-9]+ .*nametype=NORMAL "
+	ev_has f_create "creating open: SYSCALL" \
+		'^type=SYSCALL .*syscall=(2|257) success=yes .*items=2 .*key="fw"'
+	ev_has f_create "creating open: the directory (PARENT)" \
+		"^type=PATH .*item=0 name=\"$w/\" inode=[0-9]+ .*nametype=PARENT "
+	ev_has f_create "creating open: the new file (CREATE)" \
+		"^type=PATH .*item=1 name=\"$w/created\" inode=[0-9]+ .*mode=0100640 .*nametype=CREATE "
 	ev_has f_chmod "chmod: SYSCALL" '^type=SYSCALL .*syscall=(90|268) success=yes .*key="fw"'
 	ev_has f_chmod "chmod: PATH of the file" "^type=PATH .*item=0 name=\"$w/file\" inode=[0-9]+ "
 	ev_has f_chown "chown: SYSCALL" '^type=SYSCALL .*syscall=(92|260) success=yes .*key="fw"'

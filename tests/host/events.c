@@ -225,7 +225,7 @@ static void change_ids(void)
 
 /* --files: the calls on a watched directory's files. */
 static char wpath[8][512];
-enum { W_DIR, W_FILE, W_FILE2, W_LINK, W_SYM, W_SUB, W_OTHER };
+enum { W_DIR, W_FILE, W_FILE2, W_LINK, W_SYM, W_SUB, W_OTHER, W_NEW };
 
 static void wname(int i, const char *base)
 {
@@ -250,6 +250,13 @@ static void f_write(void)
 	}
 }
 
+static void f_create(void)
+{
+	int fd = open(wpath[W_NEW], O_WRONLY | O_CREAT | O_EXCL, 0640);
+
+	if (fd >= 0)
+		close(fd);
+}
 static void f_chmod(void) { chmod(wpath[W_FILE], 0600); }
 static void f_chown(void) { chown(wpath[W_FILE], 1, -1); }
 static void f_setxattr(void)
@@ -317,6 +324,7 @@ static int file_calls(void)
 	wname(W_SYM, "sym");
 	wname(W_SUB, "sub");
 	wname(W_OTHER, "other");
+	wname(W_NEW, "created");
 	if (mkdir(wpath[W_DIR], 0755) && errno != EEXIST) {
 		perror(wpath[W_DIR]);
 		return 1;
@@ -329,6 +337,7 @@ static int file_calls(void)
 	}
 	close(fd);
 	run("f_write", f_write);
+	run("f_create", f_create);
 	run("f_chmod", f_chmod);
 	run("f_chown", f_chown);
 	run("f_setxattr", f_setxattr);
