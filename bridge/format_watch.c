@@ -162,8 +162,12 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 		b = dir_of(o, a);
 		if (!b)
 			b = other(o, a, NULL);
+		/* a second name is a symlink's target: an unlink has none
+		 * (a stray one, in a hostile event, is not written) */
 		if (!out)
-			return 2 + (format_field(ev, BA_FIELD_NAME2) != NULL);
+			return 2 + (format_field(ev, BA_FIELD_NAME2) != NULL &&
+				    ba_watch_call_of(ev->hdr.syscall).kind ==
+					    BA_WC_CREATE);
 		parent_record(ev, 0, BA_FIELD_NAME, b, st, out);
 		if (ba_watch_call_of(ev->hdr.syscall).kind == BA_WC_REMOVE) {
 			name_record(ev, 1, BA_FIELD_NAME, a, "DELETE", st, out);
