@@ -124,8 +124,9 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 {
 	struct watch_objs o = watch_objs(ev);
 	const struct ba_watch_obj *a, *b, *c, *d;
+	__u8 kind = ba_watch_call_of(ev->hdr.syscall).kind;
 
-	switch (ba_watch_call_of(ev->hdr.syscall).kind) {
+	switch (kind) {
 	case BA_WC_NONE:
 		return 0;
 	case BA_WC_FD:
@@ -166,10 +167,9 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 		 * (a stray one, in a hostile event, is not written) */
 		if (!out)
 			return 2 + (format_field(ev, BA_FIELD_NAME2) != NULL &&
-				    ba_watch_call_of(ev->hdr.syscall).kind ==
-					    BA_WC_CREATE);
+				    kind == BA_WC_CREATE);
 		parent_record(ev, 0, BA_FIELD_NAME, b, st, out);
-		if (ba_watch_call_of(ev->hdr.syscall).kind == BA_WC_REMOVE) {
+		if (kind == BA_WC_REMOVE) {
 			name_record(ev, 1, BA_FIELD_NAME, a, "DELETE", st, out);
 			return 2;
 		}

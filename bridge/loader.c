@@ -317,14 +317,13 @@ static int keep_link(struct bpf_link *link, struct bpf_program *prog,
 }
 
 /* A kind's shared entry or exit program: on each syscall's tracepoint
- * (those only the hooks see, in fentry and lsm modes). Returns 1 if @prog
- * is none. */
-static int attach_shared(struct bpfaudit_bpf *skel, struct bpf_program *prog,
-			 struct bpf_link **links, int *nlinks, char *why,
-			 size_t whylen)
+ * (those only the hooks see, when @mode has the kind's hooks). Returns 1
+ * if @prog is none. */
+static int attach_shared(const enum attach_mode *mode,
+			 struct bpf_program *prog, struct bpf_link **links,
+			 int *nlinks, char *why, size_t whylen)
 {
 	const char *name = bpf_program__name(prog), *prefix = NULL, *sc;
-	struct bpf_program *tp_extra;
 	bool tp_mode;
 	char tp[64];
 	size_t k;
@@ -341,11 +340,7 @@ static int attach_shared(struct bpfaudit_bpf *skel, struct bpf_program *prog,
 	if (!prefix)
 		return 1;
 	k--;
-	tp_extra = call_kinds[k].tp_extra[0] ?
-		bpf_object__find_program_by_name(skel->obj,
-						 call_kinds[k].tp_extra[0]) :
-		NULL;
-	tp_mode = tp_extra && bpf_program__autoload(tp_extra);
+	tp_mode = mode[call_kinds[k].kind] == ATTACH_TRACEPOINT;
 	for (i = 0; i < KIND_SYSCALLS + KIND_HOOKED; i++) {
 		sc = i < KIND_SYSCALLS ? call_kinds[k].syscalls[i] :
 		     tp_mode	       ? NULL :
@@ -361,8 +356,10 @@ static int attach_shared(struct bpfaudit_bpf *skel, struct bpf_program *prog,
 	return 0;
 }
 
-/* Attaches every loaded program, keeping the links. */
-static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
+/* Attaches every loaded program (those of @mode, per kind), keeping the
+ * links. */
+static int attach_loaded(struct bpfaudit_bpf *skel,
+			 const enum attach_mode *mode, struct bpf_link **links,
 			 int *nlinks, char *why, size_t whylen)
 {
 	struct bpf_program *prog;
@@ -372,7 +369,7 @@ static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		shared = attach_shared(skel, prog, links, nlinks, why, whylen);
+		shared = attach_shared(mode, prog, links, nlinks, why, whylen);
 		if (shared < 0)
 			return -1;
 		if (!shared)
@@ -449,7 +446,7 @@ static int probe_variant(const struct bpfaudit_config *cfg, int kind,
 	modes[kind] = mode;
 	select_programs(skel, modes);
 	if (!load_object(skel, why, whylen) &&
-	    !attach_loaded(skel, links, &nlinks, why, whylen))
+	    !attach_loaded(skel, modes, links, &nlinks, why, whylen))
 		ret = 0;
 	detach_all(links, &nlinks);
 	bpfaudit_bpf__destroy(skel);
@@ -718,7 +715,8 @@ static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
 		return -1;
 	}
-	if (attach_loaded(l->skel, l->links, &l->nlinks, why, sizeof(why))) {
+	if (attach_loaded(l->skel, l->mode, l->links, &l->nlinks, why,
+			  sizeof(why))) {
 		snprintf(err, errlen, "loading the BPF programs: %s", why);
 		return -1;
 	}
