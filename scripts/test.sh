@@ -24,6 +24,10 @@ make check-vm || rc=1
 make -C tests check-sanitize || rc=1
 make -C tests check-fuzz || rc=1
 
+# The failed checks by name, with the lines after them, so that a red
+# run says which and why.
+grep -H -A4 '^not ok' tests/host/*.log tests/vm-matrix.log tests/sanitize.log \
+	2>/dev/null | sed 's/^/FAILED: /' || true
 # One closing line over every tier: cmocka's and the host scripts' counts.
 cat tests/unit/*.log tests/host/*.log tests/vm-matrix.log \
 	tests/sanitize.log tests/fuzz.log 2>/dev/null | awk '
