@@ -178,6 +178,15 @@ static __always_inline void watch_note(struct call_state *s,
 	w->hits |= walk.hits;
 }
 
+/* The same, for the inode a name leads to (none: a negative dentry). */
+static __always_inline void watch_note_dentry(struct call_state *s,
+					      struct dentry *dentry,
+					      __u32 flags)
+{
+	if (dentry)
+		watch_note(s, BPF_CORE_READ(dentry, d_inode), dentry, flags);
+}
+
 static __always_inline void watch_note_file(struct call_state *s,
 					    struct file *f, __u32 flags)
 {
@@ -309,11 +318,10 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 	struct file *f;
 
 	/* fentry, lsm: the name a create hook saw has its inode now */
-	if (ret == 0 && kind == BA_WC_CREATE && made)
-		watch_note(s, BPF_CORE_READ(made, d_inode), made,
-			   BA_WOBJ_STAMPED);
-	if (ret == 0 && kind == BA_WC_CREATE)
+	if (ret == 0 && kind == BA_WC_CREATE) {
+		watch_note_dentry(s, made, BA_WOBJ_STAMPED);
 		watch_refresh_new(s);
+	}
 	if (kind == BA_WC_OPEN && ret >= 0) {
 		f = fd_file(task, ret);
 		watch_note_file(s, f, BA_WOBJ_OPENED);
@@ -321,8 +329,7 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 			struct dentry *dir =
 				BPF_CORE_READ(f, f_path.dentry, d_parent);
 
-			watch_note(s, BPF_CORE_READ(dir, d_inode), dir,
-				   BA_WOBJ_PARENT);
+			watch_note_dentry(s, dir, BA_WOBJ_PARENT);
 		} else {
 			return;
 		}
@@ -402,9 +409,7 @@ int BPF_PROG(watch_ctime_skip, struct inode *inode)
 static __always_inline void hook_dentry(struct call_state *s,
 					struct dentry *dentry)
 {
-	if (dentry)
-		watch_note(s, BPF_CORE_READ(dentry, d_inode), dentry,
-			   BA_WOBJ_STAMPED);
+	watch_note_dentry(s, dentry, BA_WOBJ_STAMPED);
 }
 
 static __always_inline void hook_path(struct call_state *s,
@@ -498,13 +503,9 @@ int BPF_PROG(fentry_may_open, void *idmap, const struct path *path)
 	struct call_state *s = watch_call_now();
 
 	if (s && path &&
-	    ba_watch_call_of(s->hdr.syscall).kind == BA_WC_OPEN) {
-		struct dentry *d = BPF_CORE_READ(path, dentry);
-
-		if (d)
-			watch_note(s, BPF_CORE_READ(d, d_inode), d,
-				   BA_WOBJ_OPENED);
-	}
+	    ba_watch_call_of(s->hdr.syscall).kind == BA_WC_OPEN)
+		watch_note_dentry(s, BPF_CORE_READ(path, dentry),
+				  BA_WOBJ_OPENED);
 	return 0;
 }
 
