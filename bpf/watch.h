@@ -7,8 +7,9 @@
  * fchown, f*xattr). Path calls are seen, by attach mode:
  * - tracepoint: through the kernel's ctime tracepoints (6.13+), which fire
  *   on every inode the call changes: the object, its directory, a new
- *   inode. Only changed inodes are seen that way, so a path call that
- *   fails is not, and chmod's or chown's object shows its new mode/owner.
+ *   inode. Only changed inodes are seen that way: a path call that fails
+ *   goes to the daemon, which looks its names up (BA_WATCH_UNSEEN), and
+ *   chmod's or chown's object shows its new mode/owner.
  * - fentry, lsm: through the security hooks of the path calls
  *   (security_path_*, security_inode_*xattr), which name the objects
  *   before the call acts, as kernel audit's lookups do: a call that is
@@ -39,9 +40,16 @@ struct {
  * looks the watched paths up again (a file may have been replaced). */
 volatile __u64 watch_changes;
 
+/* Set by the daemon in tracepoint mode, where no program sees the inodes
+ * of a path call that fails: such a call goes to the daemon to be looked
+ * up by name (BA_WATCH_UNSEEN), when a rule may want it. */
+volatile __u32 watch_lookups;
+
 /* How many directories above an inode a dir= watch is looked for. */
 #define WATCH_DEPTH_MAX 32
 #define O_CREAT_FLAG 0100
+#define ENOENT_ERR 2
+#define EEXIST_ERR 17
 
 #define NR_OPEN 2
 #define NR_OPENAT 257
@@ -317,6 +325,11 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 	struct dentry *made = s->new_dentry;
 	struct file *f;
 
+	/* a missing name (ENOENT) leaves nothing to look up; a name that
+	 * is there already (EEXIST) fails before any hook */
+	if (watch_lookups && call_failed(ret) && ret != -ENOENT_ERR &&
+	    ret != -EEXIST_ERR && kind >= BA_WC_PATH && !s->hdr.x.watch.nobj)
+		s->hdr.x.watch.flags |= BA_WATCH_UNSEEN;
 	/* fentry, lsm: the name a create hook saw has its inode now */
 	if (ret == 0 && kind == BA_WC_CREATE) {
 		watch_note_dentry(s, made, BA_WOBJ_STAMPED);

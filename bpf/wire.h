@@ -184,6 +184,11 @@ struct ba_watch_obj {
 
 /* Header flags of the watch kind. */
 #define BA_WATCH_OBJS_LOST	(1u << 0)	/* more inodes than obj[] */
+/* tracepoint mode: a failed path call, whose inodes no tracepoint saw; the
+ * daemon looks its names up (bridge/lookup.c) */
+#define BA_WATCH_UNSEEN		(1u << 1)
+/* and the rules' path=/dir= conditions wait for that look-up */
+#define BA_WATCH_UNDECIDED	(1u << 2)
 
 struct ba_watch {
 	__u64 hits;		/* bit i: watch i of the bank matched */

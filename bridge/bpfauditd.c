@@ -202,6 +202,8 @@ static void on_event(struct ba_event *ev, void *ctx)
 		return;	/* counted by the promise table, reported as loss */
 	d->out_hdrs++;
 	enrich_event(d->enrich, ev);
+	if (!lookup_watch_event(ev, d->bank, &d->lookups))
+		return;	/* decided here: no rule wants it */
 	ev->key = keytab_get(&d->keys, ev->hdr.key_id);
 	real_ns = ev->hdr.boot_ns + d->boot_to_real_ns;
 	st.sec = real_ns / 1000000000ull;

@@ -16,6 +16,7 @@
 #include "logfile.h"
 #include "plugins.h"
 #include "promise.h"
+#include "lookup.h"
 #include "rulebank.h"
 #include "rules.h"
 #include "serial.h"
@@ -73,6 +74,7 @@ struct daemon {
 	struct keytab keys;		/* key ids events carry */
 	struct rulebank *bank;		/* the running set, compiled */
 	uint64_t watch_changes_seen;	/* the BPF side's watch_changes */
+	struct lookup_stats lookups;	/* failed path calls looked up */
 	struct plugins plugins;		/* plugin_dir's, run by the daemon */
 	uint64_t last_heartbeat_ns;
 	struct sink_auditd *sink;	/* sink = auditd, else NULL */

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,22 +50,6 @@ void enrich_free(struct enrich *en)
 	for (i = 0; i < CACHE_SLOTS; i++)
 		free(en->cache[i].name);
 	free(en);
-}
-
-static uint32_t kernel_dev(dev_t d)
-{
-	return (major(d) << 20) | minor(d);
-}
-
-static void file_from_stat(struct ba_file *f, const struct stat *st)
-{
-	f->ino = st->st_ino;
-	f->dev = kernel_dev(st->st_dev);
-	f->rdev = kernel_dev(st->st_rdev);
-	f->mode = st->st_mode;
-	f->uid = st->st_uid;
-	f->gid = st->st_gid;
-	f->valid = 1;
 }
 
 static char *read_pt_interp(int fd)
@@ -119,7 +102,7 @@ static const char *interp_name(struct enrich *en, const char *path,
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) || st.st_ino != bin->ino ||
-	    kernel_dev(st.st_dev) != bin->dev) {
+	    ba_kernel_dev(st.st_dev) != bin->dev) {
 		close(fd);
 		return NULL;
 	}
@@ -192,7 +175,7 @@ static void add_named_file(struct ba_event *ev)
 	}
 	strbuf_add(&path, name->data, name->len);
 	if (!path.failed && stat(path.buf, &st) == 0)
-		file_from_stat(&ev->script, &st);
+		ba_file_from_stat(&ev->script, &st);
 	strbuf_free(&path);
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reassembled events: names for partial reasons, and freeing. */
+/* Reassembled events: names for partial reasons, file identities, and
+ * freeing. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "event.h"
 
@@ -31,4 +33,20 @@ void event_free(struct ba_event *ev)
 	for (i = 0; i < BA_FIELD_MAX; i++)
 		free(ev->field[i].data);
 	memset(ev, 0, sizeof(*ev));
+}
+
+uint32_t ba_kernel_dev(dev_t d)
+{
+	return (major(d) << 20) | minor(d);
+}
+
+void ba_file_from_stat(struct ba_file *f, const struct stat *st)
+{
+	f->ino = st->st_ino;
+	f->dev = ba_kernel_dev(st->st_dev);
+	f->rdev = ba_kernel_dev(st->st_rdev);
+	f->mode = st->st_mode;
+	f->uid = st->st_uid;
+	f->gid = st->st_gid;
+	f->valid = 1;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "../bpf/wire.h"
 
@@ -41,6 +42,10 @@ struct ba_event {
 };
 
 const char *partial_reason_name(enum partial_reason r);
+/* A dev_t as the kernel keeps it (major << 20 | minor), as events carry. */
+uint32_t ba_kernel_dev(dev_t d);
+/* A file's identity and attributes from stat(2), as a PATH record has them. */
+void ba_file_from_stat(struct ba_file *f, const struct stat *st);
 void event_free(struct ba_event *ev);
 
 #endif

@@ -625,6 +625,9 @@ int loader_set_rules(struct loader *l, const struct rulebank *rb)
 	}
 	memcpy((void *)bss->rules_syscalls[bank], rb->any, sizeof(rb->any));
 	bss->rules_count[bank] = rb->n;
+	/* tracepoint mode sees no inode of a failed path call: the daemon
+	 * looks its names up */
+	bss->watch_lookups = l->mode[BA_KIND_WATCH] == ATTACH_TRACEPOINT;
 	__atomic_store_n(&bss->rules_bank, bank, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&bss->rules_mode, rb->mode, __ATOMIC_SEQ_CST);
 	return 0;

@@ -281,6 +281,11 @@ void report_status(struct daemon *d, struct strbuf *out)
 				      loader_kind_name(kind),
 				      d->loader.skipped[kind]);
 	}
+	strbuf_printf(out, "watch.lookups = %llu\nwatch.lookups_unresolved = %llu\n"
+		      "watch.lookups_dropped = %llu\n",
+		      (unsigned long long)d->lookups.events,
+		      (unsigned long long)d->lookups.unresolved,
+		      (unsigned long long)d->lookups.dropped);
 	strbuf_printf(out, "pin_dir = %s\nprograms = %s\n", d->cfg.pin_dir,
 		      d->loader.reused ? "reused" : "loaded");
 	strbuf_printf(out,

@@ -11,6 +11,7 @@ ev_has() {
 		echo "ok - $1: $2"
 	else
 		echo "not ok - $1: $2"
+		ev_records "$(ev_pid "$1")" | cut -c1-400 | sed 's/^/# /'
 		EV_FAILS=$((EV_FAILS + 1))
 	fi
 }
@@ -114,8 +115,9 @@ module_check() {
 
 # watch_check LOG MANIFEST DIR MODE: the file calls of `events --files DIR`
 # under a watch on DIR/w/ -p rwa (key "fw"). Every mode sees the calls
-# that succeed; the fentry and lsm modes (security hooks, may_open) also
-# the refused ones, the mode and owner a chmod or chown found, and the
+# that succeed and the refused ones (tracepoint mode by the daemon's
+# look-up of their names); the fentry and lsm modes (security hooks,
+# may_open) also the mode and owner a chmod or chown found, and the
 # read-class calls on paths (readlink, getxattr, listxattr).
 watch_check() {
 	EV_LOG=$1 EV_MANIFEST=$2
@@ -146,15 +148,6 @@ watch_check() {
 	ev_has f_mkdir "mkdir: the new directory (CREATE)" "^type=PATH .*item=1 name=\"$w/sub\" inode=[0-9]+ .*mode=040755 .*nametype=CREATE "
 	ev_has f_unlink "unlink: the victim (DELETE)" "^type=PATH .*item=1 name=\"$w/link\" inode=[0-9]+ .*nametype=DELETE "
 	ev_has f_rmdir "rmdir: the victim (DELETE)" "^type=PATH .*item=1 name=\"$w/sub\" inode=[0-9]+ .*mode=040755 .*nametype=DELETE "
-	[ "$4" = tracepoint ] && return
-	ev_has f_readlink "readlink: SYSCALL" '^type=SYSCALL .*syscall=(89|267) success=yes .*key="fw"'
-	ev_has f_readlink "readlink: PATH of the link" \
-		"^type=PATH .*item=0 name=\"$w/sym\" inode=[0-9]+ .*mode=0120777 .*nametype=NORMAL "
-	ev_has f_getxattr "getxattr: SYSCALL and PATH" '^type=SYSCALL .*syscall=191 success=yes .*key="fw"'
-	ev_has f_getxattr "getxattr: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
-	ev_has f_listxattr "listxattr: SYSCALL" '^type=SYSCALL .*syscall=194 success=yes .*key="fw"'
-	ev_has f_chmod "chmod: the mode before the change" "^type=PATH .*name=\"$w/file\" .*mode=0100644 "
-	ev_has f_chown "chown: the owner before the change" "^type=PATH .*name=\"$w/file\" .*ouid=0 "
 	ev_has f_denied_chmod "refused chmod: success=no exit=-EPERM" \
 		'^type=SYSCALL .*syscall=(90|268) success=no exit=-1 .*uid=65534 .*key="fw"'
 	ev_has f_denied_chmod "refused chmod: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
@@ -168,4 +161,17 @@ watch_check() {
 		"^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ .*nametype=NORMAL "
 	ev_has f_denied_rename "refused rename: success=no exit=-EACCES" \
 		'^type=SYSCALL .*syscall=(82|264|316) success=no exit=-13 .*key="fw"'
+	ev_has f_denied_rename "refused rename: the old name (DELETE)" \
+		"^type=PATH .*item=2 name=\"$w/file2\" inode=[0-9]+ .*nametype=DELETE "
+	ev_has f_denied_unlink "refused unlink: the directory (PARENT)" \
+		"^type=PATH .*item=0 name=\"$w/\" inode=[0-9]+ .*nametype=PARENT "
+	[ "$4" = tracepoint ] && return
+	ev_has f_readlink "readlink: SYSCALL" '^type=SYSCALL .*syscall=(89|267) success=yes .*key="fw"'
+	ev_has f_readlink "readlink: PATH of the link" \
+		"^type=PATH .*item=0 name=\"$w/sym\" inode=[0-9]+ .*mode=0120777 .*nametype=NORMAL "
+	ev_has f_getxattr "getxattr: SYSCALL and PATH" '^type=SYSCALL .*syscall=191 success=yes .*key="fw"'
+	ev_has f_getxattr "getxattr: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
+	ev_has f_listxattr "listxattr: SYSCALL" '^type=SYSCALL .*syscall=194 success=yes .*key="fw"'
+	ev_has f_chmod "chmod: the mode before the change" "^type=PATH .*name=\"$w/file\" .*mode=0100644 "
+	ev_has f_chown "chown: the owner before the change" "^type=PATH .*name=\"$w/file\" .*ouid=0 "
 }

@@ -127,7 +127,11 @@ all_logged() {
 report_checks() {
 	local verdict rest
 	while read -r verdict rest; do
-		if [ "$verdict" = ok ]; then ok "${rest#- }"; else not_ok "${rest#* - }"; fi
+		case $verdict in
+		ok) ok "${rest#- }" ;;
+		'#') echo "# $rest" ;;
+		*) not_ok "${rest#* - }" ;;
+		esac
 	done <"$1"
 }
 

@@ -7,7 +7,9 @@
 # below it) under the directory's key; perm=x catches an exec; the call
 # creating a watched path that did not exist is caught, and the file after
 # it; the file calls the vm tier runs in every mode (events --files) are
-# recorded as there; a watch on file calls without the watch source is
+# recorded as there (the refused ones by the daemon's lookup of their
+# names, which stops where the caller may not search, and drops what no
+# rule wants); a watch on file calls without the watch source is
 # refused; ausearch finds them by key and file.
 . "$TESTLIB"
 . "$(dirname "$TESTLIB")/events-check.sh"
@@ -134,13 +136,44 @@ check "every record parses (ausearch -i over the whole log)" \
 check "keys as the kernel writes them" \
 	grep -q '^type=SYSCALL .* key="wkey" ' "$LOG"
 # The file calls the vm tier checks in every mode (events --files): here
-# in tracepoint mode, which does not see the refused ones nor the
-# read-class calls on paths.
+# in tracepoint mode, which sees the refused ones by the daemon's look-up
+# of their names, and does not see the read-class calls on paths.
+# (nobody must reach DIR/w/ for its calls to be refused there, not on the
+# way: a lookup refused on the way matches no watch, as in kernel audit)
+chmod 0711 "$T"
 "$EVENTS" --files "$T/fw" "$T/fw.manifest" || exit 1
-grep -Ev "denied|readlink|getxattr|listxattr" "$T/fw.manifest" >"$T/fw.seen"
+grep -Ev "readlink|getxattr|listxattr" "$T/fw.manifest" >"$T/fw.seen"
 check "the file calls are logged" wait_for 20 all_logged "$LOG" "$T/fw.seen"
 watch_check "$LOG" "$T/fw.manifest" "$T/fw" tracepoint >"$T/fw.out"
 report_checks "$T/fw.out"
+
+# Tracepoint mode looks the names of a failed call up (as nobody would):
+# a refused call on a watched file is recorded; a call refused on the way
+# (a directory nobody may search) reaches no inode and is not, as in
+# kernel audit; nor is one refused outside the watches.
+mkdir -p "$T/fw/w/closed"
+touch "$T/fw/w/mine" "$T/fw/w/closed/f"
+chmod 0700 "$T/fw/w/closed"
+# (perl's chmod is the bare call: coreutils' would stat first)
+touch "$T/dir/other2"
+CHMOD=(setpriv --reuid=65534 --regid=65534 --clear-groups perl -e 'chmod 0777, $ARGV[0]')
+closed=$(run_pid "${CHMOD[@]}" "$T/fw/w/closed/f")
+outside=$(run_pid "${CHMOD[@]}" "$T/dir/other2")
+mine=$(run_pid "${CHMOD[@]}" "$T/fw/w/mine")
+check "a refused chmod in the watched directory, looked up by name" \
+	caught fw "$mine" chmod "$T/fw/w/mine" NORMAL
+check "... with the caller's failure" \
+	sh -c "ausearch -if '$LOG' -k fw -p $mine --raw | grep -q '^type=SYSCALL .* success=no exit=-1 '"
+check "a chmod refused on the way (no search permission) is not recorded" \
+	not_found fw "$closed"
+check "a refused chmod outside the watches is not recorded" \
+	sh -c "! ausearch -if '$LOG' -p $outside --raw 2>/dev/null | grep -q ."
+status=$("$BPFAUDITCTL" -S "$T/ctl.sock" status)
+grep '^watch\.' <<<"$status" | sed 's/^/# /'
+check "status counts the look-ups (the 4 refused calls of events, 3 here)" \
+	awk -F' = ' '$1 == "watch.lookups" && $2 >= 7 { ok = 1 } END { exit !ok }' <<<"$status"
+check "... and the 2 no rule wanted once looked up" \
+	awk -F' = ' '$1 == "watch.lookups_dropped" && $2 >= 2 { ok = 1 } END { exit !ok }' <<<"$status"
 
 check "the daemon is still running" kill -0 "$DPID"
 check "it stops cleanly" stop_daemon
