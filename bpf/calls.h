@@ -474,9 +474,8 @@ static __always_inline int call_exit(__u32 kind, __u32 nr, long ret)
 BA_CALL_SYSCALLS(CALL_PROBES)
 
 /* The file calls (watch kind): one pair, attached by the loader to the
- * tracepoints of every syscall in BA_WATCH_SYSCALLS (and, in fentry and
- * lsm modes, BA_WATCH_HOOKED_SYSCALLS; all below 512: the mask bounds the
- * number for the verifier). */
+ * tracepoints of every syscall in BA_WATCH_SYSCALLS (all below 512: the
+ * mask bounds the number for the verifier). */
 #define WATCH_NR(id) ((__u32)(id) & (BA_SYSCALL_WORDS * 64 - 1))
 
 SEC("tracepoint")

@@ -7,9 +7,10 @@
  * fchown, f*xattr). Path calls are seen, by attach mode:
  * - tracepoint: through the kernel's ctime tracepoints (6.13+), which fire
  *   on every inode the call changes: the object, its directory, a new
- *   inode. Only changed inodes are seen that way: a path call that fails
- *   goes to the daemon, which looks its names up (BA_WATCH_UNSEEN), and
- *   chmod's or chown's object shows its new mode/owner.
+ *   inode. Only changed inodes are seen that way: a path call that fails,
+ *   and a read-class one (readlink, getxattr, listxattr), goes to the
+ *   daemon, which looks its names up (BA_WATCH_UNSEEN); chmod's or
+ *   chown's object shows its new mode/owner.
  * - fentry, lsm: through the security hooks of the path calls
  *   (security_path_*, security_inode_*xattr), which name the objects
  *   before the call acts, as kernel audit's lookups do: a call that is
@@ -41,8 +42,8 @@ struct {
 volatile __u64 watch_changes;
 
 /* Set by the daemon in tracepoint mode, where no program sees the inodes
- * of a path call that fails: such a call goes to the daemon to be looked
- * up by name (BA_WATCH_UNSEEN), when a rule may want it. */
+ * of a path call that fails, or only reads: such a call goes to the daemon
+ * to be looked up by name (BA_WATCH_UNSEEN), when a rule may want it. */
 volatile __u32 watch_lookups;
 
 /* How many directories above an inode a dir= watch is looked for. */
@@ -316,6 +317,22 @@ static __always_inline void watch_new_names(struct call_state *s)
 	}
 }
 
+/* The read-class calls on a path, which change no inode: no tracepoint
+ * sees what they read, whatever their result. */
+static __always_inline bool watch_reads(const struct call_state *s)
+{
+	switch (s->hdr.syscall) {
+	case 89:	/* readlink */
+	case 267:	/* readlinkat */
+	case 191:	/* getxattr */
+	case 192:	/* lgetxattr */
+	case 194:	/* listxattr */
+	case 195:	/* llistxattr */
+		return true;
+	}
+	return false;
+}
+
 /* Exit, before the rules: the file an open returned, and for O_CREAT the
  * directory it was looked up in (kernel audit's PARENT item). */
 static __always_inline void
@@ -327,8 +344,9 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 
 	/* a missing name (ENOENT) leaves nothing to look up; a name that
 	 * is there already (EEXIST) fails before any hook */
-	if (watch_lookups && call_failed(ret) && ret != -ENOENT_ERR &&
-	    ret != -EEXIST_ERR && kind >= BA_WC_PATH && !s->hdr.x.watch.nobj)
+	if (watch_lookups && (call_failed(ret) || watch_reads(s)) &&
+	    ret != -ENOENT_ERR && ret != -EEXIST_ERR && kind >= BA_WC_PATH &&
+	    !s->hdr.x.watch.nobj)
 		s->hdr.x.watch.flags |= BA_WATCH_UNSEEN;
 	/* fentry, lsm: the name a create hook saw has its inode now */
 	if (ret == 0 && kind == BA_WC_CREATE) {
@@ -568,7 +586,7 @@ WATCH_HOOK(inode_setxattr, watch_hook_object(d), void *idmap,
 	   unsigned long size, unsigned long flags)
 WATCH_HOOK(inode_removexattr, watch_hook_object(d), void *idmap,
 	   struct dentry *d, const char *name)
-/* the read-class path calls (BA_WATCH_HOOKED_SYSCALLS) */
+/* the read-class path calls (readlink, getxattr, listxattr and variants) */
 WATCH_HOOK(inode_readlink, watch_hook_object(d), struct dentry *d)
 WATCH_HOOK(inode_getxattr, watch_hook_object(d), struct dentry *d,
 	   const char *name)

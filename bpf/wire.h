@@ -309,12 +309,10 @@ struct ba_header {
 	X(lremovexattr, 198, BA_KIND_WATCH)				\
 	X(fremovexattr, 199, BA_KIND_WATCH)				\
 	X(fgetxattr, 193, BA_KIND_WATCH)				\
-	X(flistxattr, 196, BA_KIND_WATCH)
-
-/* The read-class calls on a path: they change no inode, so only the
- * security hooks see what they read (fentry and lsm modes); the
- * tracepoint mode does not attach them. */
-#define BA_WATCH_HOOKED_SYSCALLS(X)					\
+	X(flistxattr, 196, BA_KIND_WATCH)				\
+	/* the read-class calls on a path: they change no inode, so	\
+	 * the security hooks see them (fentry, lsm), and in tracepoint	\
+	 * mode the daemon looks their names up */			\
 	X(readlink, 89, BA_KIND_WATCH)					\
 	X(readlinkat, 267, BA_KIND_WATCH)				\
 	X(getxattr, 191, BA_KIND_WATCH)					\

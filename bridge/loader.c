@@ -42,10 +42,9 @@ struct variant {
 };
 
 /* The one-syscall kinds (bpf/calls.h): their syscalls, by kind. */
-#define KIND_SYSCALLS 40
+#define KIND_SYSCALLS 48
 #define KIND_EXTRAS 3
 #define KIND_HOOKS 15
-#define KIND_HOOKED 6
 
 static const struct {
 	int kind;
@@ -60,8 +59,6 @@ static const struct {
 	const char *tp_extra[KIND_EXTRAS];
 	const char *hooks[KIND_HOOKS];
 	const char *fentry_extra[KIND_EXTRAS];	/* in fentry and lsm modes */
-	/* syscalls whose objects only the hooks see: no tracepoint mode */
-	const char *hooked[KIND_HOOKED];
 } call_kinds[] = {
 	{ .kind = BA_KIND_MMAP, .syscalls = { "mmap", "mprotect" } },
 	{ .kind = BA_KIND_SOCKET,
@@ -82,7 +79,6 @@ static const struct {
 #define WATCH_NAME(name, nr, kind) #name,
 		  BA_WATCH_SYSCALLS(WATCH_NAME)
 	  },
-	  .hooked = { BA_WATCH_HOOKED_SYSCALLS(WATCH_NAME) },
 #undef WATCH_NAME
 	  .tp_extra = { "watch_ctime_set", "watch_ctime_xchg",
 			"watch_ctime_skip" },
@@ -316,15 +312,12 @@ static int keep_link(struct bpf_link *link, struct bpf_program *prog,
 	return 0;
 }
 
-/* A kind's shared entry or exit program: on each syscall's tracepoint
- * (those only the hooks see, when @mode has the kind's hooks). Returns 1
- * if @prog is none. */
-static int attach_shared(const enum attach_mode *mode,
-			 struct bpf_program *prog, struct bpf_link **links,
+/* A kind's shared entry or exit program: on each syscall's tracepoint.
+ * Returns 1 if @prog is none. */
+static int attach_shared(struct bpf_program *prog, struct bpf_link **links,
 			 int *nlinks, char *why, size_t whylen)
 {
 	const char *name = bpf_program__name(prog), *prefix = NULL, *sc;
-	bool tp_mode;
 	char tp[64];
 	size_t k;
 	int i;
@@ -340,11 +333,8 @@ static int attach_shared(const enum attach_mode *mode,
 	if (!prefix)
 		return 1;
 	k--;
-	tp_mode = mode[call_kinds[k].kind] == ATTACH_TRACEPOINT;
-	for (i = 0; i < KIND_SYSCALLS + KIND_HOOKED; i++) {
-		sc = i < KIND_SYSCALLS ? call_kinds[k].syscalls[i] :
-		     tp_mode	       ? NULL :
-					 call_kinds[k].hooked[i - KIND_SYSCALLS];
+	for (i = 0; i < KIND_SYSCALLS; i++) {
+		sc = call_kinds[k].syscalls[i];
 		if (!sc)
 			continue;
 		snprintf(tp, sizeof(tp), "%s%s", prefix, sc);
@@ -356,10 +346,9 @@ static int attach_shared(const enum attach_mode *mode,
 	return 0;
 }
 
-/* Attaches every loaded program (those of @mode, per kind), keeping the
- * links. */
-static int attach_loaded(struct bpfaudit_bpf *skel,
-			 const enum attach_mode *mode, struct bpf_link **links,
+/* Attaches every loaded program (select_programs() chose them by mode),
+ * keeping the links. */
+static int attach_loaded(struct bpfaudit_bpf *skel, struct bpf_link **links,
 			 int *nlinks, char *why, size_t whylen)
 {
 	struct bpf_program *prog;
@@ -369,7 +358,7 @@ static int attach_loaded(struct bpfaudit_bpf *skel,
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		shared = attach_shared(mode, prog, links, nlinks, why, whylen);
+		shared = attach_shared(prog, links, nlinks, why, whylen);
 		if (shared < 0)
 			return -1;
 		if (!shared)
@@ -446,7 +435,7 @@ static int probe_variant(const struct bpfaudit_config *cfg, int kind,
 	modes[kind] = mode;
 	select_programs(skel, modes);
 	if (!load_object(skel, why, whylen) &&
-	    !attach_loaded(skel, modes, links, &nlinks, why, whylen))
+	    !attach_loaded(skel, links, &nlinks, why, whylen))
 		ret = 0;
 	detach_all(links, &nlinks);
 	bpfaudit_bpf__destroy(skel);
@@ -718,7 +707,7 @@ static int load_fresh(struct loader *l, const struct bpfaudit_config *cfg,
 		snprintf(err, errlen, "setting the rules: %s", strerror(errno));
 		return -1;
 	}
-	if (attach_loaded(l->skel, l->mode, l->links, &l->nlinks, why,
+	if (attach_loaded(l->skel, l->links, &l->nlinks, why,
 			  sizeof(why))) {
 		snprintf(err, errlen, "loading the BPF programs: %s", why);
 		return -1;

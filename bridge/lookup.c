@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Failed path calls of the tracepoint mode: their names looked up by the
- * daemon (see lookup.h). Each object is noted as bpf/watch.h notes it in
+ * Failed and read-class path calls of the tracepoint mode: their names
+ * looked up by the daemon (see lookup.h). Each object is noted as bpf/watch.h notes it in
  * the fentry and lsm modes, in the hooks' order: the object (or victim)
  * first, then its directory, so that format_watch.c gives them the same
  * roles. A name is looked up in the caller's root when the caller is in
@@ -361,11 +361,22 @@ static bool follows(const struct ba_header *h)
 	case 94:	/* lchown */
 	case 189:	/* lsetxattr */
 	case 198:	/* lremovexattr */
+	case 192:	/* lgetxattr */
+	case 195:	/* llistxattr */
+	case 89:	/* readlink */
+	case 267:	/* readlinkat */
 		return false;
 	case 260:	/* fchownat */
 		return !(h->args[4] & AT_SYMLINK_NOFOLLOW_FLAG);
 	}
 	return true;
+}
+
+static bool is_symlink(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISLNK(st.st_mode);
 }
 
 /* Whether a name exists (then a create fails before any hook). */
@@ -388,8 +399,14 @@ static void note_objects(struct lk *c)
 
 	switch (wc.kind) {
 	case BA_WC_PATH:
-		note(c, open_name(c, BA_FIELD_NAME, wc.name, false,
-				  follows(h)), BA_WOBJ_STAMPED);
+		fd = open_name(c, BA_FIELD_NAME, wc.name, false, follows(h));
+		/* readlink reaches its hook for a symlink only (EINVAL) */
+		if (fd >= 0 && (h->syscall == 89 || h->syscall == 267) &&
+		    !is_symlink(fd)) {
+			close(fd);
+			break;
+		}
+		note(c, fd, BA_WOBJ_STAMPED);
 		break;
 	case BA_WC_OPEN:
 		/* may_open sees an existing file; a creating open's

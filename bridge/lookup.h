@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The watch source's tracepoint mode sees only the inodes a call changed,
- * so a path call that fails reaches the daemon without them
- * (BA_WATCH_UNSEEN). The daemon looks the call's names up, takes the
+ * so a path call that fails, or one that only reads (readlink, getxattr,
+ * listxattr), reaches the daemon without them (BA_WATCH_UNSEEN). The daemon looks the call's names up, takes the
  * objects the fentry and lsm modes' security hooks would have noted, and
  * which watches they hit; the rules are then decided here, with the same
  * tests the BPF side uses (match.h).
@@ -16,7 +16,7 @@
 #include "rulebank.h"
 
 struct lookup_stats {
-	uint64_t events;	/* failed calls looked up */
+	uint64_t events;	/* calls looked up */
 	uint64_t unresolved;	/* of them, a name that could not be looked
 				 * up from here (another mount namespace,
 				 * another user's directory descriptor) */

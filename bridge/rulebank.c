@@ -83,9 +83,7 @@ static void exe_identity(const char *path, struct ba_rule_cond *c)
 }
 
 #define NR(name, nr, kind) nr,
-static const int watch_nrs[] = { BA_WATCH_SYSCALLS(NR)
-				  BA_WATCH_HOOKED_SYSCALLS(NR) };
-static const int hooked_nrs[] = { BA_WATCH_HOOKED_SYSCALLS(NR) };
+static const int watch_nrs[] = { BA_WATCH_SYSCALLS(NR) };
 #undef NR
 
 /* Kernel audit's syscall classes (asm-generic/audit_*.h, x86_64), as far
@@ -346,15 +344,6 @@ static void note_file_watch(const struct rule *r, const struct ba_rule *out,
 			 origin(r), r->line);
 }
 
-/* Notes the first rule naming (-S) a call only the security hooks see. */
-static void note_hooked(const struct rule *r, struct rulebank *rb)
-{
-	if (!rb->hooked_rule[0] && !r->all_syscalls &&
-	    has_any(r->syscalls, hooked_nrs, ARRAY_SIZE(hooked_nrs)))
-		snprintf(rb->hooked_rule, sizeof(rb->hooked_rule), "%s:%u",
-			 origin(r), r->line);
-}
-
 static int compile_rule(const struct rule *r, struct keytab *kt,
 			struct rulebank *rb, struct ba_rule *out, char *err,
 			size_t errlen)
@@ -376,7 +365,6 @@ static int compile_rule(const struct rule *r, struct keytab *kt,
 	if (watch_rule_syscalls(r, out, err, errlen))
 		return -1;
 	note_file_watch(r, out, rb);
-	note_hooked(r, rb);
 	out->ncond = r->ncond;
 	if (r->key[0]) {
 		out->key_id = keytab_id(kt, r->key);

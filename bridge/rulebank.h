@@ -30,9 +30,6 @@ struct rulebank {
 	/* "FILE:LINE" of the first watch on file calls (not only execs):
 	 * such rules need the watch event source running */
 	char watch_rule[RULE_ERR_MAX];
-	/* where a rule names readlink, getxattr, listxattr (or variants):
-	 * the watch source's tracepoint mode does not capture them */
-	char hooked_rule[RULE_ERR_MAX];
 };
 
 /* Keys by id (1, 2, ...); ids are never reused while the daemon runs, so

@@ -89,15 +89,6 @@ int rules_check_sources(struct daemon *d, const struct rulebank *rb,
 			 loader_mode_name(&d->loader, BA_KIND_WATCH));
 		return -1;
 	}
-	if (rb->hooked_rule[0] &&
-	    (!running || d->loader.mode[BA_KIND_WATCH] == ATTACH_TRACEPOINT)) {
-		snprintf(err, errlen, "%s: readlink, getxattr, listxattr and"
-			 " their variants are captured by the watch source's"
-			 " lsm and fentry modes only; it is %s here",
-			 rb->hooked_rule,
-			 loader_mode_name(&d->loader, BA_KIND_WATCH));
-		return -1;
-	}
 	return 0;
 }
 

@@ -49,7 +49,7 @@ struct captured {
 #define CAPTURED(name, nr, kind) { #name, nr },
 static const struct captured captured[] = {
 	BA_EXEC_SYSCALLS(CAPTURED) BA_CALL_SYSCALLS(CAPTURED)
-	BA_WATCH_SYSCALLS(CAPTURED) BA_WATCH_HOOKED_SYSCALLS(CAPTURED)
+	BA_WATCH_SYSCALLS(CAPTURED)
 };
 #undef CAPTURED
 

@@ -31,7 +31,6 @@ static const char base_text[] =
 #define NR(name, nr, kind) nr,
 static const int captured[] = {
 	BA_EXEC_SYSCALLS(NR) BA_CALL_SYSCALLS(NR) BA_WATCH_SYSCALLS(NR)
-	BA_WATCH_HOOKED_SYSCALLS(NR)
 };
 #undef NR
 

@@ -115,10 +115,10 @@ module_check() {
 
 # watch_check LOG MANIFEST DIR MODE: the file calls of `events --files DIR`
 # under a watch on DIR/w/ -p rwa (key "fw"). Every mode sees the calls
-# that succeed and the refused ones (tracepoint mode by the daemon's
-# look-up of their names); the fentry and lsm modes (security hooks,
-# may_open) also the mode and owner a chmod or chown found, and the
-# read-class calls on paths (readlink, getxattr, listxattr).
+# that succeed, the refused ones and the read-class calls on paths
+# (readlink, getxattr, listxattr): tracepoint mode those two by the
+# daemon's lookup of their names; the fentry and lsm modes (security
+# hooks, may_open) also the mode and owner a chmod or chown found.
 watch_check() {
 	EV_LOG=$1 EV_MANIFEST=$2
 	w=$3/w
@@ -165,13 +165,13 @@ watch_check() {
 		"^type=PATH .*item=2 name=\"$w/file2\" inode=[0-9]+ .*nametype=DELETE "
 	ev_has f_denied_unlink "refused unlink: the directory (PARENT)" \
 		"^type=PATH .*item=0 name=\"$w/\" inode=[0-9]+ .*nametype=PARENT "
-	[ "$4" = tracepoint ] && return
 	ev_has f_readlink "readlink: SYSCALL" '^type=SYSCALL .*syscall=(89|267) success=yes .*key="fw"'
 	ev_has f_readlink "readlink: PATH of the link" \
 		"^type=PATH .*item=0 name=\"$w/sym\" inode=[0-9]+ .*mode=0120777 .*nametype=NORMAL "
 	ev_has f_getxattr "getxattr: SYSCALL and PATH" '^type=SYSCALL .*syscall=191 success=yes .*key="fw"'
 	ev_has f_getxattr "getxattr: PATH of the file" "^type=PATH .*item=0 name=\"$w/file2\" inode=[0-9]+ "
 	ev_has f_listxattr "listxattr: SYSCALL" '^type=SYSCALL .*syscall=194 success=yes .*key="fw"'
+	[ "$4" = tracepoint ] && return
 	ev_has f_chmod "chmod: the mode before the change" "^type=PATH .*name=\"$w/file\" .*mode=0100644 "
 	ev_has f_chown "chown: the owner before the change" "^type=PATH .*name=\"$w/file\" .*ouid=0 "
 }

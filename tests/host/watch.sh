@@ -190,18 +190,6 @@ check "... naming the rule and the source" grep -q \
 	"50-watch.rules:2: file watches need the watch event source, which is off" \
 	<<<"$out"
 
-# The read-class path calls are seen by the fentry and lsm modes' hooks
-# only: a rule naming one is refused in tracepoint mode.
-mkdir -p "$T/rl/rules.d"
-printf -- '-a always,exit -S chmod -k c\n-a always,exit -S readlink -k r\n' \
-	>"$T/rl/rules.d/50-rl.rules"
-write_conf "$T/rl"
-out=$(timeout 120 "$BPFAUDITD" -f -c "$T/rl/bpfauditd.conf" 2>&1)
-check "a rule on readlink in tracepoint mode: the daemon refuses to start" [ $? -ne 0 ]
-check "... naming the rule and the modes that capture it" grep -q \
-	"50-rl.rules:2: readlink, getxattr, listxattr and their variants are captured by the watch source's lsm and fentry modes only; it is tracepoint here" \
-	<<<"$out"
-
 # This host refuses trampolines: a forced fentry or lsm mode fails for the
 # watch source, clearly, instead of running without it (the vm tier runs
 # them).

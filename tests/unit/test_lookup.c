@@ -5,6 +5,7 @@
  * captured cwd) into the objects the hooks would note, in their order; the
  * rules are then decided with match.h's tests (key and rule set, or the
  * event dropped); a directory the caller may not search stops the lookup;
+ * the read-class calls follow a symlink or not, as the kernel does;
  * an event the kernel side saw is left alone.
  */
 #ifndef _GNU_SOURCE
@@ -72,7 +73,9 @@ static int setup(void **state)
 	touch("w/f");
 	touch("w/closed/g");
 	touch("other/x");
-	snprintf(text, sizeof(text), "-w %s/w/ -p wa -k fw\n", dir);
+	if (symlink("f", path_of("w/sym")))
+		return -1;
+	snprintf(text, sizeof(text), "-w %s/w/ -p rwa -k fw\n", dir);
 	ruleset_init(&rs);
 	if (rules_parse_buffer("t.rules", text, strlen(text), &rs, NULL, err,
 			       sizeof(err)) ||
@@ -253,6 +256,35 @@ static void test_create_existing(void **state)
 	event_free(&ev);
 }
 
+static void test_read_class(void **state)
+{
+	struct lookup_stats stats = { 0 };
+	struct ba_event ev;
+
+	(void)state;
+	/* readlink: the link itself */
+	make_event(&ev, 89, path_of("w/sym"), NULL, 0);
+	ev.hdr.ret = 1;
+	assert_true(lookup_watch_event(&ev, &rb, &stats));
+	assert_int_equal(ev.hdr.x.watch.nobj, 1);
+	assert_int_equal(ev.hdr.x.watch.obj[0].file.ino, ino_of("w/sym"));
+	assert_int_equal(ev.hdr.x.watch.obj[0].file.mode & S_IFMT, S_IFLNK);
+	event_free(&ev);
+	/* ... of a file that is no symlink reaches no hook */
+	make_event(&ev, 89, path_of("w/f"), NULL, 0);
+	assert_false(lookup_watch_event(&ev, &rb, &stats));
+	event_free(&ev);
+	/* getxattr follows the link, lgetxattr does not */
+	make_event(&ev, 191, path_of("w/sym"), NULL, 0);
+	assert_true(lookup_watch_event(&ev, &rb, &stats));
+	assert_int_equal(ev.hdr.x.watch.obj[0].file.ino, ino_of("w/f"));
+	event_free(&ev);
+	make_event(&ev, 192, path_of("w/sym"), NULL, 0);
+	assert_true(lookup_watch_event(&ev, &rb, &stats));
+	assert_int_equal(ev.hdr.x.watch.obj[0].file.ino, ino_of("w/sym"));
+	event_free(&ev);
+}
+
 static void test_seen_untouched(void **state)
 {
 	struct lookup_stats stats = { 0 };
@@ -277,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_outside_dropped),
 		cmocka_unit_test(test_search_permission),
 		cmocka_unit_test(test_create_existing),
+		cmocka_unit_test(test_read_class),
 		cmocka_unit_test(test_seen_untouched),
 	};
 

@@ -138,7 +138,6 @@ CONF
 		"$EVENTS" --files /tmp/fw /tmp/fw.manifest >/dev/null 2>&1
 		cp /tmp/fw.manifest "$d/fw.manifest"
 		last=f_denied_rename
-		[ "$mode" = tracepoint ] && last=f_rmdir
 		wait_grep 20 "^type=SYSCALL .* pid=$(awk -v t=$last '$1 == t { print $2 }' "$d/fw.manifest") " \
 			"$d/log/audit.log" || fail_with "$last: not logged"
 		watch_check "$d/log/audit.log" "$d/fw.manifest" /tmp/fw "$mode" \
