@@ -41,10 +41,10 @@ static __always_inline bool filter_may_want(__u32 nr)
 struct filter_walk {
 	const struct ba_header *h;
 	__u32 bank;
-	__u32 decided;		/* 0 no match, 1 always, 2 never, 3 the
-				 * daemon's look-up decides */
+	__u32 decided;		/* 0 no match, 1 always, 2 never */
 	__u32 key_id;
 	__u32 rule;
+	__u32 flags;		/* the rule's BA_RULE_* */
 };
 
 static long filter_step(__u32 i, struct filter_walk *w)
@@ -57,16 +57,12 @@ static long filter_step(__u32 i, struct filter_walk *w)
 	r = bpf_map_lookup_elem(&rules, &slot);
 	if (!r)
 		return 1;
-	switch (rule_match(w->h, r)) {
-	case BA_MATCH_NO:
+	if (!rule_matches(w->h, r))
 		return 0;
-	case BA_MATCH_IF_WATCHED:
-		w->decided = 3;
-		return 1;
-	}
 	w->decided = r->always ? 1 : 2;
 	w->key_id = r->key_id;
 	w->rule = i + 1;
+	w->flags = r->flags;
 	return 1;
 }
 
@@ -89,7 +85,7 @@ static __always_inline bool filter_wants(struct ba_header *h)
 	if (n > BA_RULES_MAX)
 		n = BA_RULES_MAX;
 	bpf_loop(n, filter_step, &w, 0);
-	if (w.decided == 3) {
+	if (w.decided && rule_undecided(h, w.flags)) {
 		h->x.watch.flags |= BA_WATCH_UNDECIDED;
 		return true;
 	}

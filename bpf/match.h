@@ -17,12 +17,6 @@
 #define barrier_var(var) __asm__ __volatile__("" : "+r"(var))
 #endif
 
-enum ba_match {
-	BA_MATCH_NO = 0,
-	BA_MATCH_YES,
-	BA_MATCH_IF_WATCHED,
-};
-
 static __always_inline bool syscall_in(const volatile __u64 *words, __u32 nr)
 {
 	__u32 word = nr / 64;
@@ -147,20 +141,16 @@ static __always_inline bool perm_matches(const struct ba_header *h, __s64 mask)
 	return mask & 6;
 }
 
-/*
- * Whether rule @r matches: BA_MATCH_NO, BA_MATCH_YES, or BA_MATCH_IF_WATCHED
- * when everything else matches and a path=/dir= condition waits for the
- * daemon's look-up of a call whose inodes the kernel side did not see
- * (BA_WATCH_UNSEEN): then neither this rule nor any after it decides.
- */
-static __always_inline int rule_match(const struct ba_header *h,
-				      const struct ba_rule *r)
+/* Whether rule @r matches the event. A call whose inodes the kernel side
+ * did not see (BA_WATCH_UNSEEN) has every watch hit bit set: its path= and
+ * dir= conditions pass, and rule_undecided() says the daemon decides. */
+static __always_inline bool rule_matches(const struct ba_header *h,
+					 const struct ba_rule *r)
 {
 	__u32 i, n = r->ncond;
-	int unsure = 0;
 
 	if (!syscall_in(r->syscalls, h->syscall))
-		return BA_MATCH_NO;
+		return false;
 	for (i = 0; i < BA_RULE_CONDS; i++) {
 		const struct ba_rule_cond *c = &r->cond[i];
 
@@ -168,20 +158,28 @@ static __always_inline int rule_match(const struct ba_header *h,
 			break;
 		if (c->field == BA_RF_EXE) {
 			if (!exe_matches(h, c))
-				return BA_MATCH_NO;
+				return false;
 		} else if (c->field == BA_RF_WATCH) {
-			if (watch_unseen(h))
-				unsure = 1;
-			else if (!watch_hit(h, c->value))
-				return BA_MATCH_NO;
+			if (!watch_hit(h, c->value))
+				return false;
 		} else if (c->field == BA_RF_PERM) {
 			if (!perm_matches(h, c->value))
-				return BA_MATCH_NO;
+				return false;
 		} else if (!compare(field_value(h, c->field), c->op,
 				    c->value)) {
-			return BA_MATCH_NO;
+			return false;
 		}
 	}
-	return unsure ? BA_MATCH_IF_WATCHED : BA_MATCH_YES;
+	return true;
 }
+
+/* A matching rule (of flags @rule_flags) decides only once the daemon has
+ * looked up the call's names: neither it nor any rule after it decides
+ * in the kernel. */
+static __always_inline bool rule_undecided(const struct ba_header *h,
+					   __u32 rule_flags)
+{
+	return (rule_flags & BA_RULE_WATCHES) && watch_unseen(h);
+}
+
 #endif /* BPFAUDIT_MATCH_H */

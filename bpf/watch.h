@@ -346,8 +346,11 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 	 * is there already (EEXIST) fails before any hook */
 	if (watch_lookups && (call_failed(ret) || watch_reads(s)) &&
 	    ret != -ENOENT_ERR && ret != -EEXIST_ERR && kind >= BA_WC_PATH &&
-	    !s->hdr.x.watch.nobj)
+	    !s->hdr.x.watch.nobj) {
 		s->hdr.x.watch.flags |= BA_WATCH_UNSEEN;
+		/* any watch may be hit: the daemon's lookup tells */
+		s->hdr.x.watch.hits = ~0ull;
+	}
 	/* fentry, lsm: the name a create hook saw has its inode now */
 	if (ret == 0 && kind == BA_WC_CREATE) {
 		watch_note_dentry(s, made, BA_WOBJ_STAMPED);

@@ -489,11 +489,14 @@ struct ba_rule_cond {
 	__s64 value;
 };
 
+/* The rule has a path= or dir= condition (a watch). */
+#define BA_RULE_WATCHES (1u << 0)
+
 struct ba_rule {
 	__u32 always;		/* 1: always (record), 0: never */
 	__u32 ncond;
 	__u32 key_id;
-	__u32 pad;
+	__u32 flags;		/* BA_RULE_* */
 	__u64 syscalls[BA_SYSCALL_WORDS];
 	struct ba_rule_cond cond[BA_RULE_CONDS];
 };

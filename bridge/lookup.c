@@ -487,7 +487,7 @@ static bool rules_want(const struct rulebank *rb, struct ba_header *h)
 	if (rb->mode == BA_RULES_OFF)
 		return false;
 	for (i = 0; i < rb->n && i < BA_RULES_MAX; i++) {
-		if (rule_match(h, &rb->rule[i]) != BA_MATCH_YES)
+		if (!rule_matches(h, &rb->rule[i]))
 			continue;
 		if (!rb->rule[i].always)
 			return false;

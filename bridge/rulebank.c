@@ -331,14 +331,9 @@ static bool has_any(const void *syscalls, const int *nr, size_t n)
 static void note_file_watch(const struct rule *r, const struct ba_rule *out,
 			    struct rulebank *rb)
 {
-	unsigned int i;
-
 	if (rb->watch_rule[0])
 		return;
-	for (i = 0; i < r->ncond; i++)
-		if (out->cond[i].field == BA_RF_WATCH)
-			break;
-	if (i < r->ncond &&
+	if ((out->flags & BA_RULE_WATCHES) &&
 	    has_any(out->syscalls, watch_nrs, ARRAY_SIZE(watch_nrs)))
 		snprintf(rb->watch_rule, sizeof(rb->watch_rule), "%s:%u",
 			 origin(r), r->line);
@@ -364,6 +359,9 @@ static int compile_rule(const struct rule *r, struct keytab *kt,
 			return -1;
 	if (watch_rule_syscalls(r, out, err, errlen))
 		return -1;
+	for (i = 0; i < r->ncond; i++)
+		if (out->cond[i].field == BA_RF_WATCH)
+			out->flags |= BA_RULE_WATCHES;
 	note_file_watch(r, out, rb);
 	out->ncond = r->ncond;
 	if (r->key[0]) {

@@ -64,6 +64,7 @@ static void test_values(void **state)
 	assert_int_equal(rb.n, 1);
 	r = &rb.rule[0];
 	assert_int_equal(r->always, 1);
+	assert_int_equal(r->flags, 0);
 	assert_int_equal(r->ncond, 6);
 	assert_true(has_syscall(r->syscalls, 59));
 	assert_false(has_syscall(r->syscalls, 322));
@@ -276,6 +277,8 @@ static void test_watch_file(void **state)
 	/* r: the opens and the read class only */
 	assert_true(has_syscall(rb.rule[1].syscalls, 2));
 	assert_true(has_syscall(rb.rule[1].syscalls, 193));
+	/* marked as testing a watch (the BPF side may leave it undecided) */
+	assert_int_equal(rb.rule[1].flags, BA_RULE_WATCHES);
 	/* ... with the path calls */
 	assert_true(has_syscall(rb.rule[1].syscalls, 89));	/* readlink */
 	assert_true(has_syscall(rb.rule[1].syscalls, 191));	/* getxattr */
