@@ -214,6 +214,18 @@ static int watch_paths(const struct ba_event *ev, const struct audit_stamp *st,
 			d = c;
 		if (b && (b == c || b == d))
 			b = NULL; /* no file was replaced */
+		/* refused: kernel audit's items stop where vfs_rename's
+		 * first check, of the old name (may_delete), refuses it */
+		if (ev->hdr.ret < 0 && ev->hdr.ret >= -4095) {
+			if (out) {
+				parent_record(ev, 0, BA_FIELD_NAME, c, st, out);
+				parent_record(ev, 1, BA_FIELD_NAME2, d, st,
+					      out);
+				name_record(ev, 2, BA_FIELD_NAME, a, "DELETE",
+					    st, out);
+			}
+			return 3;
+		}
 		if (!out)
 			return b ? 5 : 4;
 		parent_record(ev, 0, BA_FIELD_NAME, c, st, out);

@@ -2,9 +2,10 @@
 # Differential test of file watches: kernel audit (a private auditd) and
 # bpfauditd load the same -w rules and see the same file calls (write and
 # read opens, chmod, chown, truncate, link, unlink, create, mkdir, symlink,
-# rename within and onto, rmdir, on ext4 under /var/tmp); for every key,
-# the records both write must agree field by field, but for what is
-# normalised below, each with its reason.
+# rename within and onto, rmdir, readlink, getxattr, and a chmod, unlink,
+# rename and write-open refused to nobody, on ext4 under /var/tmp); for
+# every key, the records both write must agree field by field, but for
+# what is normalised below, each with its reason.
 . "$TESTLIB"
 need_root
 need_cmd auditd auditctl ausearch
@@ -46,6 +47,26 @@ mv "$F.moved" "$F"
 sleep 1
 echo o >"$T/dir/o"
 mv "$T/dir/o" "$F"
+# (the daemon looks the replaced watched file up again within 100 ms;
+# until then its old inode, which ext4 may give the next new file, is
+# still the watched one)
+sleep 1
+# The read class on the watched file (rkey): readlink of a file that is
+# no symlink (EINVAL) and getxattr of an attribute it lacks (ENODATA);
+# and calls refused to nobody in the watched directory (perl's are the
+# bare system calls): chmod (EPERM), unlink, rename and a write-open
+# (EACCES). Tracepoint mode sees these by the daemon's lookup.
+perl -e 'my ($f, $n) = ($ARGV[0], "user.none"); readlink $f;
+	syscall(191, $f, $n, 0, 0)' "$F"
+touch "$W/locked"
+chmod 0711 "$T"
+setpriv --reuid=65534 --regid=65534 --clear-groups perl -e '
+	chmod 0777, $ARGV[0]; unlink $ARGV[0]; rename $ARGV[0], "$ARGV[0].2";
+	open(my $f, ">>", $ARGV[0])' "$W/locked"
+# (the daemon looks the names of those calls up a moment later: a file
+# removed by then is not found)
+sleep 1
+rm "$W/locked"
 sleep 1
 rm "$F"
 sleep 2
@@ -80,6 +101,9 @@ records_of "$BLOG" >"$T/b.txt"
 events=$(grep -c '^type=SYSCALL ' "$T/k.txt")
 check "kernel audit recorded the watched calls ($events events)" \
 	[ "$events" -ge 15 ]
+failed=$(grep -c '^type=SYSCALL .* success=no ' "$T/k.txt")
+check "... the readlink, getxattr and refused calls among them ($failed failed calls)" \
+	[ "$failed" -ge 6 ]
 check "bpfaudit wrote the same records, field by field" \
 	diff -u "$T/k.txt" "$T/b.txt"
 check "... PATH records included" \
