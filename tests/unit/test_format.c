@@ -1243,6 +1243,44 @@ static void test_watch_rename_replacing(void **state)
 	event_free(&ev);
 }
 
+/* a refused rename: kernel audit's items stop at the old name's
+ * may_delete (PARENT, PARENT, DELETE), even with a file to replace */
+static void test_watch_rename_refused(void **state)
+{
+	static const char *const types[] = {
+		"SYSCALL", "CWD", "PATH", "PATH", "PATH", "PROCTITLE",
+	};
+	static const struct au_want want[] = {
+		{ 0, "success", "no", NULL },
+		{ 0, "exit", "-13", "EACCES(Permission denied)" },
+		{ 0, "items", "3", NULL },
+	};
+	static const char *const paths[] = {
+		"0 \"/d/\" PARENT 10", "1 \"/d/\" PARENT 10",
+		"2 \"/d/o\" DELETE 21",
+	};
+	struct ba_event ev;
+	char *text;
+	int records;
+
+	(void)state;
+	watch_event(&ev, 82, "/d/o", "/d/f");
+	ev.hdr.ret = -13;
+	watch_obj(&ev, 21, 0100644, 10, BA_WOBJ_STAMPED);
+	watch_obj(&ev, 20, 0100600, 10, BA_WOBJ_STAMPED);
+	watch_obj(&ev, 10, 040755, 2, BA_WOBJ_STAMPED);
+	ev.hdr.x.watch.obj[0].nlink = 1;
+	ev.hdr.x.watch.obj[1].nlink = 1;
+	text = format(&ev, &st6, &records);
+	assert_int_equal(records, 6);
+	assert_int_equal(records, count_lines(text));
+	assert_paths(text, paths, 3);
+	check_auparse(text, &st6, types, 6, want,
+		      sizeof(want) / sizeof(want[0]));
+	free(text);
+	event_free(&ev);
+}
+
 /* symlink: the directory, the target (never looked up), the new link;
  * the new inode had no name when stamped. */
 static void test_watch_symlink(void **state)
@@ -1953,6 +1991,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec_elf),
 		cmocka_unit_test(test_watch_rename_replacing),
+		cmocka_unit_test(test_watch_rename_refused),
 		cmocka_unit_test(test_watch_symlink),
 		cmocka_unit_test(test_watch_open_creat),
 		cmocka_unit_test(test_exec_appends),
