@@ -295,7 +295,10 @@ static void *map_bss(int fd, size_t *len)
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &ilen))
 		return NULL;
-	if (info.value_size != sizeof(struct bpfaudit_bpf__bss)) {
+	/* the section ends at its last variable; the skeleton's struct
+	 * may add tail padding up to its 8-byte alignment */
+	if ((info.value_size + 7) / 8 * 8 !=
+	    (sizeof(struct bpfaudit_bpf__bss) + 7) / 8 * 8) {
 		errno = EPROTO;
 		return NULL;
 	}
