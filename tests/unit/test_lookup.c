@@ -112,6 +112,7 @@ static void set_cwd(struct ba_event *ev, const char *path)
 	for (c = strtok_r(copy, "/", &save); c && n < 64;
 	     c = strtok_r(NULL, "/", &save))
 		comp[n++] = c;
+	free(d->data);
 	d->data = calloc(1, strlen(path) + 2);
 	while (n--) {
 		strcpy(d->data + len, comp[n]);
