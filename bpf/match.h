@@ -35,6 +35,21 @@ static __always_inline bool call_failed(__s64 ret)
 	return ret < 0 && ret >= -4095;
 }
 
+/* An open's flags (open, openat, openat2's how.flags; creat's are
+ * O_CREAT | O_WRONLY). */
+static __always_inline __u64 ba_open_flags(const struct ba_header *h)
+{
+	switch (h->syscall) {
+	case 2:		/* open */
+		return h->args[1];
+	case 257:	/* openat */
+		return h->args[2];
+	case 437:	/* openat2 */
+		return h->x.watch.open_flags;
+	}
+	return 0100 | 1;
+}
+
 /* The value a field has for the event, as kernel audit compares it. */
 static __always_inline __s64 field_value(const struct ba_header *h, __u16 f)
 {

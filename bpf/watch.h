@@ -233,19 +233,6 @@ static __always_inline void watch_enter(struct call_state *s)
 	watch_note_file(s, fd_file(task, s->hdr.args[0]), BA_WOBJ_OPENED);
 }
 
-static __always_inline __u64 watch_open_flags(const struct ba_header *h)
-{
-	switch (h->syscall) {
-	case NR_OPEN:
-		return h->args[1];
-	case NR_OPENAT:
-		return h->args[2];
-	case NR_OPENAT2:
-		return h->x.watch.open_flags;
-	}
-	return O_CREAT_FLAG | 1; /* creat: O_CREAT | O_WRONLY */
-}
-
 /* The inodes the call created were stamped before they were complete (no
  * name yet, the umask not applied): read them again once it succeeded. */
 static __always_inline void watch_refresh_new(struct call_state *s)
@@ -359,7 +346,7 @@ watch_exit_inodes(struct call_state *s, struct task_struct *task, long ret)
 	if (kind == BA_WC_OPEN && ret >= 0) {
 		f = fd_file(task, ret);
 		watch_note_file(s, f, BA_WOBJ_OPENED);
-		if (f && (watch_open_flags(&s->hdr) & O_CREAT_FLAG)) {
+		if (f && (ba_open_flags(&s->hdr) & O_CREAT_FLAG)) {
 			struct dentry *dir =
 				BPF_CORE_READ(f, f_path.dentry, d_parent);
 

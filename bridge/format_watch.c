@@ -10,20 +10,13 @@
 #include <string.h>
 
 #include "format.h"
+#include "match.h"
 
 #define O_CREAT_FLAG 0100
 
 static bool open_creates(const struct ba_header *h)
 {
-	switch (h->syscall) {
-	case 2:
-		return h->args[1] & O_CREAT_FLAG;
-	case 257:
-		return h->args[2] & O_CREAT_FLAG;
-	case 437:
-		return h->x.watch.open_flags & O_CREAT_FLAG;
-	}
-	return true; /* creat */
+	return ba_open_flags(h) & O_CREAT_FLAG;
 }
 
 /* The inodes the BPF side reported, as many as the header may hold. */

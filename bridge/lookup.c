@@ -341,19 +341,6 @@ static int note(struct lk *c, int fd, uint32_t flags)
 	return w->nobj++;
 }
 
-static uint32_t open_flags(const struct ba_header *h)
-{
-	switch (h->syscall) {
-	case 2:
-		return h->args[1];
-	case 257:
-		return h->args[2];
-	case 437:
-		return h->x.watch.open_flags;
-	}
-	return O_CREAT_FLAG;	/* creat */
-}
-
 /* Whether the call follows a symlink in its last component. */
 static bool follows(const struct ba_header *h)
 {
@@ -402,10 +389,10 @@ static void note_objects(struct lk *c)
 		/* may_open sees an existing file; a creating open's
 		 * path_mknod hook sees the directory */
 		fd = open_name(c, BA_FIELD_NAME, wc.name, false,
-			       !(open_flags(h) & O_NOFOLLOW_FLAG));
+			       !(ba_open_flags(h) & O_NOFOLLOW_FLAG));
 		if (fd >= 0)
 			note(c, fd, BA_WOBJ_OPENED);
-		else if (open_flags(h) & O_CREAT_FLAG)
+		else if (ba_open_flags(h) & O_CREAT_FLAG)
 			note(c, open_name(c, BA_FIELD_NAME, wc.name, true,
 					  true), BA_WOBJ_STAMPED);
 		break;
@@ -456,11 +443,14 @@ static void note_objects(struct lk *c)
  * namespace): -1 for the daemon's own, -2 when it cannot be opened. */
 static int caller_root(const struct ba_header *h)
 {
+	static uint64_t own;	/* the daemon's own, looked up once */
 	char p[64];
 	struct stat st;
 	int fd;
 
-	if (stat("/proc/self/ns/mnt", &st) || st.st_ino == h->task.mnt_ns)
+	if (!own && !stat("/proc/self/ns/mnt", &st))
+		own = st.st_ino;
+	if (!own || own == h->task.mnt_ns)
 		return -1;
 	snprintf(p, sizeof(p), "/proc/%u/root", h->task.pid);
 	fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -505,7 +495,9 @@ bool lookup_watch_event(struct ba_event *ev, const struct rulebank *rb,
 	if (c.root == -2) {
 		c.unresolved = true;
 	} else {
-		caller_groups(&c);
+		/* root searches anywhere: its groups are not needed */
+		if (h->task.fsuid)
+			caller_groups(&c);
 		note_objects(&c);
 	}
 	if (c.root >= 0)
